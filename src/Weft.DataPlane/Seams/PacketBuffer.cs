@@ -37,6 +37,12 @@ public sealed class PacketBuffer
     /// <summary>VNI of the packet when known (set by the VTEP on decapsulation or by a per-network frame device).</summary>
     public uint Vni { get; set; }
 
+    /// <summary>
+    /// Outer UDP source port chosen by the VTEP from a hash of the inner flow (ECMP entropy, RFC 7348 §5);
+    /// 0 lets the underlay use its bound port. Underlays that cannot vary the source port per datagram may ignore it.
+    /// </summary>
+    public ushort SourcePort { get; set; }
+
     /// <summary>If non-zero, the payload is a GSO super-packet to be split into segments of this size (offload path).</summary>
     public int SegmentSize { get; set; }
 
@@ -51,6 +57,7 @@ public sealed class PacketBuffer
         Offset = Headroom;
         Length = 0;
         SegmentSize = 0;
+        SourcePort = 0;
         Vni = 0;
         Peer = default;
     }

@@ -36,7 +36,17 @@ public readonly struct PeerEndpoint : IEquatable<PeerEndpoint>
         Port = port;
     }
 
+    private PeerEndpoint(ulong hi, ulong lo, ushort port)
+    {
+        _hi = hi;
+        _lo = lo;
+        Port = port;
+    }
+
     public ushort Port { get; }
+
+    /// <summary>The same address with another port (e.g. 0 to key peers by address alone).</summary>
+    public PeerEndpoint WithPort(ushort port) => new(_hi, _lo, port);
 
     public bool IsEmpty => _hi == 0 && _lo == 0 && Port == 0;
 
