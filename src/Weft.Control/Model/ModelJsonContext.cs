@@ -16,6 +16,7 @@ namespace Weft.Control.Model;
 [JsonSerializable(typeof(Node))]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(SubnetClaims))]
+[JsonSerializable(typeof(Weft.Control.Ipam.AddressClaim))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;
 
 /// <summary>Typed (de)serialization helpers over <see cref="ModelJsonContext"/>.</summary>
