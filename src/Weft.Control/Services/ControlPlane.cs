@@ -3,7 +3,7 @@ using Weft.Control.Store;
 namespace Weft.Control.Services;
 
 /// <summary>
-/// The control plane's entry point for the agent: networks and endpoints over one cluster store.
+/// The control plane's entry point for the agent: networks, endpoints and nodes over one cluster store.
 /// <para>
 /// Design note. State lives only in the <see cref="IClusterStore"/> (SQLite embedded, etcd later); these services are
 /// stateless and every invariant (unique names, VNIs, non-overlapping subnets, addresses handed out once) is enforced by a
@@ -20,6 +20,7 @@ public sealed class ControlPlane
         var clock = time ?? TimeProvider.System;
         Networks = new NetworkService(store, Options, clock);
         Endpoints = new EndpointService(store, Networks, clock);
+        Nodes = new NodeService(store, Endpoints, clock, Options.HeartbeatTtl);
     }
 
     public IClusterStore Store { get; }
@@ -29,4 +30,6 @@ public sealed class ControlPlane
     public NetworkService Networks { get; }
 
     public EndpointService Endpoints { get; }
+
+    public NodeService Nodes { get; }
 }

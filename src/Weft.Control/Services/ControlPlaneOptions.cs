@@ -14,4 +14,7 @@ public sealed record ControlPlaneOptions
 
     /// <summary>Extra bytes an encrypted network loses to the seal (nonce, tag, …); subtracted from <see cref="DefaultMtu"/>.</summary>
     public int EncryptionOverhead { get; init; }
+
+    /// <summary>A node that has not heartbeated for this long is shown down (its liveness lease expires).</summary>
+    public TimeSpan HeartbeatTtl { get; init; } = TimeSpan.FromSeconds(15);
 }

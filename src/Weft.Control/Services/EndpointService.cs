@@ -148,6 +148,18 @@ public sealed class EndpointService(IClusterStore store, NetworkService networks
         return container;
     }
 
+    /// <summary>Detaches every endpoint on <paramref name="host"/> (node left or stayed down past its grace period).</summary>
+    public async Task<IReadOnlyList<Endpoint>> RemoveHostEndpointsAsync(string host, CancellationToken cancellationToken = default)
+    {
+        var onHost = (await ListAllAsync(cancellationToken).ConfigureAwait(false)).Where(e => e.Host == host).ToList();
+        foreach (var endpoint in onHost)
+        {
+            await DetachAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return onHost;
+    }
+
     private async Task<IReadOnlyList<Endpoint>> ListAsync(Network net, CancellationToken cancellationToken) =>
         [.. (await store.ListAsync(Keys.Endpoints(net.Id), cancellationToken).ConfigureAwait(false))
             .Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value))
