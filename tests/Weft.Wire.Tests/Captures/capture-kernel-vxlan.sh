@@ -36,7 +36,7 @@ ip -n "$a" link set vx0 up
 ip -n "$b" link set vx0 up
 
 tmp="$out.tmp"
-ip netns exec "$a" tcpdump -i "${p}va" -U -w "$tmp" udp port 4789 2>"$tmp.log" &
+ip netns exec "$a" tcpdump --immediate-mode -i "${p}va" -U -w "$tmp" udp port 4789 2>"$tmp.log" &
 tcpdump_pid=$!
 for _ in $(seq 50); do grep -q 'listening on' "$tmp.log" && break; sleep 0.1; done
 ip netns exec "$a" ping -c 3 -i 0.2 -W 2 10.42.42.2
