@@ -37,6 +37,8 @@ public sealed class TsharkDissectionTests
     private const int BadUdpIndex = EchoCount + 2;
     private const int BadIpIndex = EchoCount + 3;
     private const int BadIcmpIndex = EchoCount + 4;
+    private const int VlanIndex = EchoCount + 5;
+    private const ushort VlanTci = 0x2064; // PCP 1, VLAN 100
 
     private static (byte[][], IReadOnlyList<DissectedPacket>) BuildAndDissect()
     {
@@ -57,6 +59,8 @@ public sealed class TsharkDissectionTests
         var innerBadIcmp = InnerEcho(2);
         innerBadIcmp[EthernetHeader.Size + IPv4Header.MinSize + 2] ^= 0x5A; // ICMP checksum, then encapsulated with a good UDP checksum
         frames.Add(Frames.Vxlan(Outer(0), SourcePort(0), Vni(0), innerBadIcmp));
+
+        frames.Add(Frames.Vxlan(Outer(1), SourcePort(1), Vni(1), InnerEcho(1), VlanTci));
 
         var path = Path.Combine(Path.GetTempPath(), $"weft-wire-{Guid.NewGuid():N}.pcap");
         try
@@ -182,6 +186,23 @@ public sealed class TsharkDissectionTests
         Assert.True(UdpHeader.IsChecksumValid(decoded.OuterIp.Source, decoded.OuterIp.Destination, decoded.UdpDatagram));
         Assert.True(IPv4Header.TryRead(decoded.InnerPayload, out var innerIp));
         Assert.False(IcmpEcho.IsChecksumValid(decoded.InnerPayload.Slice(innerIp.HeaderLength, innerIp.PayloadLength)));
+    }
+
+    [ToolFact("tshark")]
+    public void An_8021q_tagged_outer_frame_is_dissected_through_the_tag_by_both()
+    {
+        var (frames, packets) = Dissection.Value;
+        var p = packets[VlanIndex];
+        Assert.Equal(["frame", "eth", "vlan", "ip", "udp", "vxlan", "eth", "ip", "icmp"], p.LayerNames);
+        Assert.Equal("100", p.Field("vlan", "vlan.id"));
+        Assert.Equal("1", p.Field("vlan", "vlan.priority"));
+        Assert.Equal(Tshark.ChecksumGood, p.Field("ip", "ip.checksum.status"));
+        Assert.Equal(Tshark.ChecksumGood, p.Field("udp", "udp.checksum.status"));
+        Assert.Equal(Vni(1).ToString(), p.Field("vxlan", "vxlan.vni"));
+        var decoded = Decode(frames[VlanIndex]);
+        Assert.Equal(VlanTci, decoded.Outer.VlanTci);
+        Assert.Equal(Vni(1), decoded.Vxlan.Vni);
+        Assert.Equal(InnerMac(1, 2), decoded.Inner.Destination);
     }
 
     [ToolFact("tshark")]

@@ -30,16 +30,19 @@ public static class Frames
         return frame;
     }
 
-    /// <summary>Ethernet / IPv4 / UDP (checksum filled) / VXLAN / <paramref name="inner"/>.</summary>
-    public static byte[] Vxlan(Underlay outer, ushort sourcePort, uint vni, ReadOnlySpan<byte> inner, ushort destinationPort = VxlanHeader.DefaultPort)
+    /// <summary>Ethernet (with an 802.1Q tag if <paramref name="vlanTci"/> is set) / IPv4 / UDP (checksum filled) / VXLAN / <paramref name="inner"/>.</summary>
+    public static byte[] Vxlan(Underlay outer, ushort sourcePort, uint vni, ReadOnlySpan<byte> inner, ushort? vlanTci = null)
     {
+        const ushort destinationPort = VxlanHeader.DefaultPort;
+        var ethernet = new EthernetHeader(outer.DestinationMac, outer.SourceMac, EtherType.IPv4);
+        if (vlanTci is { } tci) ethernet = ethernet.WithVlan(tci);
         var udpLength = UdpHeader.Size + VxlanHeader.Size + inner.Length;
         var ipLength = IPv4Header.MinSize + udpLength;
-        var frame = new byte[EthernetHeader.Size + ipLength];
-        new EthernetHeader(outer.DestinationMac, outer.SourceMac, EtherType.IPv4).Write(frame);
+        var frame = new byte[ethernet.HeaderLength + ipLength];
+        ethernet.Write(frame);
         new IPv4Header(outer.SourceIp, outer.DestinationIp, IPv4Header.ProtocolUdp, (ushort)ipLength, identification: sourcePort)
-            .Write(frame.AsSpan(EthernetHeader.Size));
-        var udp = frame.AsSpan(EthernetHeader.Size + IPv4Header.MinSize);
+            .Write(frame.AsSpan(ethernet.HeaderLength));
+        var udp = frame.AsSpan(ethernet.HeaderLength + IPv4Header.MinSize);
         new VxlanHeader(vni).Write(udp[UdpHeader.Size..]);
         inner.CopyTo(udp[(UdpHeader.Size + VxlanHeader.Size)..]);
         new UdpHeader(sourcePort, destinationPort, (ushort)udpLength).Write(udp);
