@@ -25,8 +25,8 @@ public sealed class KernelVxlanCaptureTests
                 var frames = PcapReader.ReadFrames(pcap);
                 Assert.True(frames.Count >= 8, $"tcpdump on {lab.VethA} recorded {frames.Count} frames, expected ARP request/reply and 3 echo pairs");
                 var summary = KernelVxlanCapture.Check(frames, 4242, lab.A, lab.B);
-                Assert.Equal(1, summary.ArpRequests);
-                Assert.Equal(1, summary.ArpReplies);
+                // At least one resolution of B's address (a slow machine may add a unicast ARP probe).
+                Assert.True(summary.ArpRequests >= 1 && summary.ArpReplies >= 1, $"ARP requests {summary.ArpRequests}, replies {summary.ArpReplies}");
                 Assert.Equal(3, summary.EchoRequests);
                 Assert.Equal(3, summary.EchoReplies);
             }
