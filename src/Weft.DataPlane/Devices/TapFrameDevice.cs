@@ -7,7 +7,8 @@ namespace Weft.DataPlane.Devices;
 /// <see cref="IFrameDevice"/> over a Linux TAP. A read drains every frame that is ready (non-blocking
 /// reads until EAGAIN or the batch is full) and blocks in poll only when none is. With a virtio
 /// header the header is consumed: a partial checksum of an ordinary frame is completed, a GSO
-/// super-frame is passed on with <see cref="PacketBuffer.SegmentSize"/> set; on write a zero header
+/// super-frame is passed on with <see cref="PacketBuffer.SegmentSize"/> set; the header is read into the
+/// headroom so frames start at the headroom either way. On write a zero header
 /// (no offload) is prepended in the packet's headroom. Frames that cannot be written are dropped and counted.
 /// </summary>
 public sealed class TapFrameDevice : IFrameDevice
@@ -41,6 +42,8 @@ public sealed class TapFrameDevice : IFrameDevice
             {
                 var packet = packets[count];
                 packet.Reset();
+                // The virtio header is read into the headroom so the frame itself starts at the headroom.
+                if (_tap.HasVnetHeader) packet.TryPrepend(VirtioNetHeader.Size, out _);
                 var length = _tap.TryRead(packet.Writable);
                 if (length < 0) return count;
                 if (length == 0) break;
