@@ -87,6 +87,8 @@ public static class NetworkNamespace
     /// Runs <paramref name="action"/> inside the namespace on a dedicated new thread (which exits
     /// afterwards) and returns its result; exceptions are rethrown on the caller.
     /// <paramref name="name"/> null means the caller's current namespace (still on a new thread).
+    /// The delegate must be synchronous: continuations of an async delegate would run on pool threads
+    /// outside the namespace. Objects it creates (sockets, TAP fds, netlink sockets) stay in the namespace.
     /// </summary>
     public static T Run<T>(string? name, Func<T> action)
     {

@@ -63,6 +63,39 @@ public sealed class UdpUnderlayTests : IDisposable
     }
 
     [RootFact("ip")]
+    public void Sending_and_receiving_a_batch_does_not_allocate_per_packet()
+    {
+        var a = _ns.Create("a");
+        using var left = new UdpUnderlay(a, IPAddress.Loopback, 0);
+        using var right = new UdpUnderlay(a, IPAddress.Loopback, 0);
+        var batch = Enumerable.Range(0, 32).Select(_ => new PacketBuffer(2048, 128)).ToArray();
+        var incoming = Enumerable.Range(0, 32).Select(_ => new PacketBuffer(2048, 128)).ToArray();
+        foreach (var p in batch)
+        {
+            p.Load(new byte[1400]);
+            p.Peer = right.LocalEndpoint;
+        }
+
+        RoundTrip(); // warm up (JIT, first-use caches)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var received = RoundTrip();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(batch.Length, received);
+        Assert.True(allocated < batch.Length * 8, $"{allocated} bytes allocated for {batch.Length} packets sent and received");
+
+        int RoundTrip()
+        {
+            left.Send(batch);
+            var total = 0;
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            while (total < batch.Length && !cts.IsCancellationRequested)
+                total += right.Receive(incoming.AsSpan(0, batch.Length - total), cts.Token);
+            return total;
+        }
+    }
+
+    [RootFact("ip")]
     public void Receive_returns_zero_when_cancelled_and_unsendable_packets_are_counted_not_thrown()
     {
         var a = _ns.Create("a");
