@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Weft.TestSupport;
@@ -13,7 +12,7 @@ namespace Weft.Wire.Tests.Support;
 /// </summary>
 public sealed class KernelVxlanLab : IDisposable
 {
-    private Process? _capture;
+    private PacketCapture? _capture;
 
     public KernelVxlanLab(uint vni)
     {
@@ -58,39 +57,14 @@ public sealed class KernelVxlanLab : IDisposable
     public VxlanEnd A { get; } = null!;
     public VxlanEnd B { get; } = null!;
 
-    /// <summary>Starts tcpdump on A's veth writing UDP 4789 to <paramref name="pcapPath"/>; returns once it listens.
-    /// Immediate mode: otherwise packets wait in a TPACKET_V3 ring block for up to a second and are lost when tcpdump is stopped.</summary>
-    public void StartCapture(string pcapPath)
-    {
-        var psi = new ProcessStartInfo(Tool.Find("ip") ?? "ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "netns", "exec", NamespaceA, "tcpdump", "--immediate-mode", "-i", VethA, "-U", "-w", pcapPath, "udp", "port", "4789" })
-            psi.ArgumentList.Add(arg);
-        _capture = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start tcpdump in {NamespaceA}");
-        _capture.StandardOutput.ReadToEndAsync();
-        var listening = _capture.StandardError.ReadLineAsync();
-        if (!listening.Wait(TimeSpan.FromSeconds(10)) || listening.Result is not { } line || !line.Contains("listening on"))
-            throw new InvalidOperationException($"tcpdump in {NamespaceA} did not start listening on {VethA}");
-        _capture.StandardError.ReadToEndAsync();
-    }
+    /// <summary>Starts tcpdump on A's veth writing UDP 4789 to <paramref name="pcapPath"/>; returns once it listens.</summary>
+    public void StartCapture(string pcapPath) => _capture = PacketCapture.Start(NamespaceA, VethA, pcapPath, "udp", "port", "4789");
 
     /// <summary>Stops tcpdump (SIGTERM by PID, so it closes the file) and waits for it.</summary>
     public void StopCapture()
     {
-        if (_capture is null) return;
-        try
-        {
-            if (!_capture.HasExited)
-            {
-                Tool.Run("kill", "-TERM", _capture.Id.ToString());
-                if (!_capture.WaitForExit(TimeSpan.FromSeconds(5))) _capture.Kill();
-                _capture.WaitForExit();
-            }
-        }
-        finally
-        {
-            _capture.Dispose();
-            _capture = null;
-        }
+        _capture?.Stop();
+        _capture = null;
     }
 
     public ToolResult PingFromA(int count) =>

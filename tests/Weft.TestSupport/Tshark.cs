@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Weft.TestSupport;
 
-namespace Weft.Wire.Tests.Support;
+namespace Weft.TestSupport;
 
 /// <summary>One packet as tshark dissected it: its layers in order (outer "eth" first, inner "eth" later).</summary>
 public sealed class DissectedPacket(IReadOnlyList<(string Name, JsonElement Fields)> layers)
