@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.NetworkInformation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Weft.DataPlane.Devices;
+using Weft.Linux;
+using Weft.Linux.Namespaces;
+using Weft.Linux.Netlink;
+using Weft.Linux.Tap;
+using Weft.Wire;
+
+namespace Weft.DataPlane.Host;
+
+/// <summary>
+/// The per-host plumbing of userspace mode, under the agent's control.
+///
+/// Design note. Like Docker's overlay driver, each network a host takes part in gets a sandbox namespace holding a
+/// bridge (br0, with the network's gateway address); containers are namespaces joined to that bridge by a veth pair
+/// (eth0 inside, with the container's address, MAC 02:42:&lt;IPv4&gt; and the overlay MTU). Where Docker puts a kernel
+/// vxlan device on the bridge, Weft puts a TAP (vtep0) whose file descriptor this process owns, and its userspace
+/// <see cref="Vtep"/> moves frames between that TAP and the host's underlay UDP socket. A TAP dies with the process that
+/// owns it, while namespaces, bridges and veths persist: after an agent restart, <see cref="EnsureNetwork"/> finds the
+/// sandbox and its containers in place and only makes a new TAP, so existing containers keep their connectivity.
+/// Every operation is idempotent (safe to repeat from a reconciler) and names what it was doing when it fails.
+/// </summary>
+public sealed partial class HostDataPath : IDisposable
+{
+    private readonly ConcurrentDictionary<uint, TapFrameDevice> _taps = new();
+    private readonly ILogger _logger;
+    private readonly object _lock = new();
+
+    public HostDataPath(Vtep vtep, HostNames names, ILogger<HostDataPath>? logger = null)
+    {
+        Vtep = vtep;
+        Names = names;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public Vtep Vtep { get; }
+
+    public HostNames Names { get; }
+
+    /// <summary>The VNIs with a sandbox and a running TAP on this host.</summary>
+    public IReadOnlyCollection<uint> Networks => _taps.Keys.ToList();
+
+    /// <summary>
+    /// Makes (or completes) the sandbox of a network: namespace, bridge with the gateway address, TAP on the bridge,
+    /// attached to the VTEP. Safe to call again; after a restart it replaces the TAP that died with the old process.
+    /// </summary>
+    public void EnsureNetwork(uint vni, int mtu, IPv4Address gateway, int prefixLength)
+    {
+        lock (_lock)
+        {
+            if (_taps.ContainsKey(vni)) return;
+            var sandbox = Names.Sandbox(vni);
+            if (!NetworkNamespace.Exists(sandbox)) NetworkNamespace.Create(sandbox);
+            using (var netlink = RtNetlink.Open(sandbox))
+            {
+                netlink.SetUp("lo");
+                if (netlink.FindLink(HostNames.Bridge) is null) netlink.CreateBridge(HostNames.Bridge);
+                netlink.SetMtu(HostNames.Bridge, mtu);
+                var gatewayIp = gateway.ToIPAddress();
+                if (!netlink.ListAddresses(HostNames.Bridge).Any(a => a.Address.Equals(gatewayIp)))
+                    netlink.AddAddress(HostNames.Bridge, gatewayIp, prefixLength);
+                netlink.SetUp(HostNames.Bridge);
+                if (netlink.FindLink(HostNames.Tap) is not null) netlink.DeleteLink(HostNames.Tap); // a persistent leftover
+            }
+            var tap = NetworkNamespace.Run(sandbox, () => TapDevice.Create(HostNames.Tap));
+            try
+            {
+                using var netlink = RtNetlink.Open(sandbox);
+                netlink.SetMtu(HostNames.Tap, mtu);
+                netlink.SetMaster(HostNames.Tap, HostNames.Bridge);
+                netlink.SetUp(HostNames.Tap);
+            }
+            catch
+            {
+                tap.Dispose();
+                throw;
+            }
+            var device = new TapFrameDevice(tap);
+            Vtep.AttachNetwork(vni, device);
+            _taps[vni] = device;
+            LogNetworkReady(_logger, vni, sandbox, mtu);
+        }
+    }
+
+    /// <summary>Removes a network's sandbox (its bridge and TAP go with it) and forgets its forwarding state.</summary>
+    public void RemoveNetwork(uint vni)
+    {
+        lock (_lock)
+        {
+            Vtep.DetachNetwork(vni);
+            if (_taps.TryRemove(vni, out var device)) device.Dispose();
+            Vtep.Table.RemoveVni(vni);
+            NetworkNamespace.DeleteIfExists(Names.Sandbox(vni));
+        }
+    }
+
+    /// <summary>
+    /// Plugs a container into its network's bridge: makes the container namespace if needed, a veth pair (the
+    /// container end named <see cref="ContainerAttachment.Interface"/>) with MAC, MTU and address. Idempotent.
+    /// </summary>
+    public void AttachContainer(ContainerAttachment attachment)
+    {
+        lock (_lock)
+        {
+            var ns = Names.Container(attachment.ContainerName);
+            var sandbox = Names.Sandbox(attachment.Vni);
+            var port = HostNames.SandboxPort(attachment.EndpointId);
+            if (!NetworkNamespace.Exists(sandbox))
+                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
+            if (!NetworkNamespace.Exists(ns)) NetworkNamespace.Create(ns);
+            using var inContainer = RtNetlink.Open(ns);
+            inContainer.SetUp("lo");
+            if (inContainer.FindLink(attachment.Interface) is null)
+            {
+                using var inSandbox = RtNetlink.Open(sandbox);
+                if (inSandbox.FindLink(port) is not null) inSandbox.DeleteLink(port); // half-made by a crash
+                inContainer.CreateVeth(attachment.Interface, port, peerNamespace: sandbox);
+                inSandbox.SetMtu(port, attachment.Mtu);
+                inSandbox.SetMaster(port, HostNames.Bridge);
+                inSandbox.SetUp(port);
+            }
+            inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
+            inContainer.SetMtu(attachment.Interface, attachment.Mtu);
+            var address = attachment.Address.ToIPAddress();
+            if (!inContainer.ListAddresses(attachment.Interface).Any(a => a.Address.Equals(address)))
+                inContainer.AddAddress(attachment.Interface, address, attachment.PrefixLength);
+            inContainer.SetUp(attachment.Interface);
+            LogContainerAttached(_logger, attachment.ContainerName, attachment.Address.ToString(), attachment.Vni);
+        }
+    }
+
+    /// <summary>Unplugs a container from one network (its veth goes); deletes its namespace when <paramref name="lastNetwork"/>.</summary>
+    public void DetachContainer(ContainerAttachment attachment, bool lastNetwork)
+    {
+        lock (_lock)
+        {
+            var ns = Names.Container(attachment.ContainerName);
+            if (NetworkNamespace.Exists(ns))
+            {
+                using (var inContainer = RtNetlink.Open(ns))
+                {
+                    if (inContainer.FindLink(attachment.Interface) is not null) inContainer.DeleteLink(attachment.Interface);
+                }
+                if (lastNetwork) NetworkNamespace.Delete(ns);
+            }
+        }
+    }
+
+    /// <summary>The MTU of the interface holding <paramref name="underlayAddress"/> in the current namespace (the agent's host).</summary>
+    public static int UnderlayMtu(IPAddress underlayAddress)
+    {
+        using var netlink = RtNetlink.Open();
+        var address = netlink.ListAddresses().FirstOrDefault(a => a.Address.Equals(underlayAddress))
+            ?? throw new InvalidOperationException($"no interface on this host has the underlay address {underlayAddress}");
+        return netlink.ListLinks().First(l => l.Index == address.Index).Mtu;
+    }
+
+    public void Dispose()
+    {
+        foreach (var vni in _taps.Keys.ToList())
+        {
+            Vtep.DetachNetwork(vni);
+            if (_taps.TryRemove(vni, out var device)) device.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "network VNI {Vni}: sandbox {Sandbox} ready, MTU {Mtu}")]
+    private static partial void LogNetworkReady(ILogger logger, uint vni, string sandbox, int mtu);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "container {Container} attached with {Address} on VNI {Vni}")]
+    private static partial void LogContainerAttached(ILogger logger, string container, string address, uint vni);
+}
