@@ -87,10 +87,9 @@ internal sealed class DnsQueryProcessor(
 
     private static Message NewResponse(Message query)
     {
-        var response = query.CreateResponse();
+        var response = query.CreateResponse(); // copies id, opcode and the questions
         response.RD = query.RD;
         response.RA = true;
-        response.Questions.AddRange(query.Questions);
         if (query.AdditionalRecords.OfType<OPTRecord>().Any())
             response.AdditionalRecords.Add(new OPTRecord { RequestorPayloadSize = AdvertisedPayloadSize });
         return response;
