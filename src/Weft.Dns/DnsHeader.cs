@@ -21,7 +21,7 @@ internal static class DnsHeader
             header.Read(copy);
             return true;
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        catch (Exception) // any parser failure: no readable header
         {
             return false;
         }
