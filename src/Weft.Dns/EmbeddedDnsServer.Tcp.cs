@@ -47,11 +47,9 @@ public sealed partial class EmbeddedDnsServer
             while (true)
             {
                 byte[]? query;
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
-                {
-                    idle.CancelAfter(TcpIdleTimeout);
-                    query = await DnsTcpFraming.ReadAsync(stream, MaxQuerySize, idle.Token).ConfigureAwait(false);
-                }
+                using (var idle = new CancellationTokenSource(_options.TcpIdleTimeout, _options.Time))
+                using (var either = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token))
+                    query = await DnsTcpFraming.ReadAsync(stream, _options.MaxQuerySize, either.Token).ConfigureAwait(false);
                 if (query is null)
                     return;
                 var answer = await _processor.ProcessAsync(query, DnsTransport.Tcp, peer, ct).ConfigureAwait(false);

@@ -36,6 +36,7 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private CancellationTokenRegistration _external;
     private int _tcpConnections;
     private int _state; // 0 new, 1 started, 2 disposed
 
@@ -59,12 +60,10 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _processor = new DnsQueryProcessor(
             new LocalAnswerer(lookup, options), new UpstreamForwarder(options, _logger), options, _counters, _logger);
-        TcpIdleTimeout = options.TcpIdleTimeout;
-        MaxQuerySize = options.MaxQuerySize;
+        _options = options;
     }
 
-    private TimeSpan TcpIdleTimeout { get; }
-    private int MaxQuerySize { get; }
+    private readonly DnsServerOptions _options;
 
     /// <summary>The UDP address the server answers on.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_udp.LocalEndPoint!;
@@ -75,11 +74,13 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
     /// <summary>A consistent-enough snapshot of the counters (each value read atomically).</summary>
     public DnsServerCounters Counters => _counters.Snapshot();
 
-    /// <summary>Starts the receive loop(s). Once only.</summary>
-    public void Start()
+    /// <summary>Starts the receive loop(s). Once only. Cancelling <paramref name="cancellationToken"/> stops
+    /// serving as Dispose does, except that the sockets stay open until Dispose.</summary>
+    public void Start(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
             throw new InvalidOperationException($"embedded DNS on {LocalEndPoint}: already started or disposed");
+        _external = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
         _loops.Add(Task.Run(ReceiveUdpLoopAsync));
         if (_tcp is not null)
         {
@@ -92,6 +93,7 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _state, 2) == 2)
             return;
+        await _external.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         _udp.Dispose();
         _tcp?.Dispose();

@@ -32,7 +32,7 @@ public sealed class ServerLifecycleTests
     public async Task Starting_twice_is_an_error()
     {
         await using var server = Containers.Server();
-        Assert.Throws<InvalidOperationException>(server.Start);
+        Assert.Throws<InvalidOperationException>(() => server.Start());
     }
 
     [Fact]
@@ -48,6 +48,32 @@ public sealed class ServerLifecycleTests
         again.Bind(endpoint); // would throw AddressAlreadyInUse if the server still held it
         Assert.Null(await MakaretuClient.ExchangeUdpAsync(endpoint, MakaretuClient.Query("container-a", DnsType.A).ToByteArray(), 200));
         await server.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
+    public async Task Cancelling_the_start_token_stops_serving()
+    {
+        var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var server = new EmbeddedDnsServer(udp, Containers.Lookup());
+        using var cts = new CancellationTokenSource();
+        server.Start(cts.Token);
+        var query = MakaretuClient.Query("container-a", DnsType.A).ToByteArray();
+        Assert.NotNull(await MakaretuClient.ExchangeUdpAsync(server.LocalEndPoint, query));
+        await cts.CancelAsync();
+        await Task.Delay(100);
+        Assert.Null(await MakaretuClient.ExchangeUdpAsync(server.LocalEndPoint, query, 300));
+        Assert.Equal(1, server.Counters.Queries);
+    }
+
+    [Fact]
+    public async Task An_idle_TCP_client_is_closed_after_the_idle_timeout()
+    {
+        await using var server = Containers.Server(new DnsServerOptions { TcpIdleTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.TcpEndPoint!);
+        using var cts = new CancellationTokenSource(5000);
+        Assert.Equal(0, await client.GetStream().ReadAsync(new byte[4], cts.Token));
     }
 
     [Fact]
