@@ -43,7 +43,7 @@ public sealed partial class EmbeddedDnsServer
         try
         {
             peer = client.RemoteEndPoint;
-            await using var stream = new NetworkStream(client, ownsSocket: true);
+            await using var stream = new NetworkStream(client, ownsSocket: false); // closed in finally, after counting
             while (true)
             {
                 byte[]? query;

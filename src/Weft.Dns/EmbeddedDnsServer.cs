@@ -31,6 +31,7 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
 
     private readonly Socket _udp;
     private readonly Socket? _tcp;
+    private readonly DnsServerOptions _options;
     private readonly DnsQueryProcessor _processor;
     private readonly DnsCounterSet _counters = new();
     private readonly ILogger _logger;
@@ -62,8 +63,6 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
             new LocalAnswerer(lookup, options), new UpstreamForwarder(options, _logger), options, _counters, _logger);
         _options = options;
     }
-
-    private readonly DnsServerOptions _options;
 
     /// <summary>The UDP address the server answers on.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_udp.LocalEndPoint!;
@@ -99,7 +98,7 @@ public sealed partial class EmbeddedDnsServer : IDisposable, IAsyncDisposable
         _tcp?.Dispose();
         foreach (var loop in _loops)
             await loop.ConfigureAwait(false); // the loops end on cancellation; they never fault
-        _stop.Dispose();
+        // _stop is not disposed: answers still in flight may read its token; it holds no timer or handle.
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -125,7 +125,14 @@ public sealed class MalformedInputTests
         await stream.WriteAsync(new byte[] { 0xFF, 0xFF, 1, 2, 3 });
         var buffer = new byte[16];
         using var cts = new CancellationTokenSource(5000);
-        Assert.Equal(0, await stream.ReadAsync(buffer, cts.Token)); // closed by the server
+        try
+        {
+            Assert.Equal(0, await stream.ReadAsync(buffer, cts.Token)); // closed by the server (FIN)...
+        }
+        catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset })
+        {
+            // ...or reset, as the kernel does when it closes a socket with unread bytes
+        }
         Assert.Equal(1, server.Counters.Malformed);
         var answer = await MakaretuClient.AskTcpAsync(server.TcpEndPoint!, MakaretuClient.Query("container-a", DnsType.A));
         Assert.Single(answer.Answers);
