@@ -41,7 +41,18 @@ internal sealed class DnsQueryProcessor(
         }
 
         var response = NewResponse(query);
-        if (local.TryAnswer(query.Questions[0], response))
+        bool answered;
+        try
+        {
+            answered = local.TryAnswer(query.Questions[0], response);
+        }
+        catch (Exception e) // the agent's lookup failed: say so (SERVFAIL) rather than fall silent
+        {
+            Log.LookupFailed(logger, e, query.Questions[0].Name.ToString());
+            counters.ServFail();
+            return Error(query, MessageStatus.ServerFailure).ToByteArray();
+        }
+        if (answered)
         {
             counters.AnsweredLocally();
             response.AA = true;

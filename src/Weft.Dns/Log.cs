@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Debug, Message = "DNS: answering {Client} failed: {Reason}")]
     public static partial void SendFailed(ILogger logger, EndPoint? client, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DNS: the name lookup failed for {Name}")]
+    public static partial void LookupFailed(ILogger logger, Exception exception, string name);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "DNS: unexpected error handling a message from {Client}")]
     public static partial void Unexpected(ILogger logger, Exception exception, EndPoint? client);
 }

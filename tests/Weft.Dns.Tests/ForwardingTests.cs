@@ -111,6 +111,15 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task A_failing_name_lookup_is_answered_SERVFAIL_not_silence()
+    {
+        await using var server = EmbeddedDnsServer.StartOnLoopback(new ThrowingLookup());
+        var answer = await MakaretuClient.AskUdpAsync(server.LocalEndPoint, MakaretuClient.Query("container-a", DnsType.A));
+        Assert.Equal(MessageStatus.ServerFailure, answer.Status);
+        Assert.Equal(1, server.Counters.ServFail);
+    }
+
+    [Fact]
     public async Task Unknown_reverse_names_are_forwarded()
     {
         using var upstream = FakeUpstream.Knowing("nothing", "192.0.2.1");
@@ -118,6 +127,15 @@ public sealed class ForwardingTests
         var answer = await MakaretuClient.AskUdpAsync(server.LocalEndPoint, MakaretuClient.Query("9.0.0.10.in-addr.arpa", DnsType.PTR));
         Assert.Equal(MessageStatus.NameError, answer.Status);
         Assert.Single(upstream.Received);
+    }
+
+    private sealed class ThrowingLookup : INameLookup
+    {
+        public bool TryResolve(string name, out IReadOnlyList<IPAddress> addresses) =>
+            throw new InvalidOperationException("store unavailable");
+
+        public bool TryReverse(IPAddress address, out string name) =>
+            throw new InvalidOperationException("store unavailable");
     }
 
     private static IPEndPoint ClosedUdpPort()
