@@ -16,7 +16,7 @@ internal static class SystemCommands
         {
             var console = Output.Console.For(context.Out);
             console.WriteLine("Client:");
-            console.Write(Grid(("Version", ClientVersion), ("OS/Arch", $"linux/{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}"),
+            console.Write(Grid(("Version", ClientVersion), ("OS/Arch", "linux/" + (RuntimeInformation.OSArchitecture == Architecture.X64 ? "amd64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant())),
                 ("Runtime", RuntimeInformation.FrameworkDescription)));
             using var client = context.Client(parse);
             var server = await client.GetVersionAsync(ct);
@@ -51,7 +51,7 @@ internal static class SystemCommands
 
     private static Grid Grid(params (string Key, string Value)[] rows)
     {
-        var grid = new Grid().AddColumn(new GridColumn().PadLeft(1)).AddColumn();
+        var grid = new Grid().AddColumn(new GridColumn().PadLeft(1).PadRight(2)).AddColumn();
         foreach (var (key, value) in rows)
         {
             grid.AddRow(Markup.Escape(key + ":"), Markup.Escape(value.Length == 0 ? "-" : value));
