@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Weft.Api.Dto;
+using Weft.Control.Services;
 
 namespace Weft.Agent;
 
@@ -14,7 +15,8 @@ internal static class ClusterEndpoints
         app.MapPost("/cluster/init", (ClusterInitRequest _) => Fail());
         app.MapPost("/cluster/join", (ClusterJoinRequest _) => Fail());
         app.MapPost("/cluster/leave", () => Fail());
-        app.MapGet("/nodes", () => Fail());
+        app.MapGet("/nodes", async (ControlPlane control, CancellationToken ct) =>
+            (await control.Nodes.ListAsync(ct)).Select(DtoMapping.Node).ToList());
     }
 
     private static object Fail() => throw new NotAvailableException($"cluster: {NotYet}");

@@ -11,12 +11,12 @@ internal static class SystemEndpoints
     public const string Version = "0.1.0";
     public const string ApiVersion = "1.0";
 
-    public static void MapSystem(this IEndpointRouteBuilder app, AgentOptions options, Func<(int Networks, int Containers, ClusterInfo Cluster, string NodeId)> state)
+    public static void MapSystem(this IEndpointRouteBuilder app, AgentOptions options, Func<CancellationToken, Task<(int Networks, int Containers, ClusterInfo Cluster, string NodeId)>> state)
     {
         app.MapGet("/version", () => VersionInfo());
-        app.MapGet("/info", () =>
+        app.MapGet("/info", async (CancellationToken ct) =>
         {
-            var (networks, containers, cluster, nodeId) = state();
+            var (networks, containers, cluster, nodeId) = await state(ct);
             return new SystemInfo
             {
                 ID = nodeId,
