@@ -1,6 +1,6 @@
 namespace Weft.Agent;
 
-/// <summary>How one weftd is started: <c>--socket</c>, <c>--data-dir</c>, <c>--node-name</c>, <c>--underlay-address</c>.</summary>
+/// <summary>How one weftd is started: <c>--socket</c>, <c>--data-dir</c>, <c>--node-name</c>, <c>--underlay-address</c>, <c>--default-address-pool</c>.</summary>
 public sealed record AgentOptions
 {
     public const string DefaultSocketPath = Api.WeftApiClient.DefaultSocketPath;
@@ -14,4 +14,7 @@ public sealed record AgentOptions
 
     /// <summary>The address peers send VXLAN to; empty until configured.</summary>
     public string UnderlayAddress { get; init; } = "";
+
+    /// <summary>Pool networks without --subnet are carved from, in /24s (like dockerd's --default-address-pool).</summary>
+    public string DefaultAddressPool { get; init; } = "10.0.0.0/8";
 }

@@ -22,6 +22,7 @@ internal static class AgentServices
         services.AddSingleton(provider => new ControlPlane(provider.GetRequiredService<IClusterStore>(), new ControlPlaneOptions
         {
             DefaultMtu = UnderlayMtu(options.UnderlayAddress) - VxlanOverhead,
+            DefaultPool = options.DefaultAddressPool,
         }));
         services.AddSingleton<Membership>();
         services.AddHostedService(provider => provider.GetRequiredService<Membership>());

@@ -6,7 +6,8 @@ var socket = new Option<string>("--socket") { Description = "Unix socket to serv
 var dataDir = new Option<string>("--data-dir") { Description = "Directory for the agent's state (SQLite store, identity)", DefaultValueFactory = _ => AgentOptions.DefaultDataDir };
 var nodeName = new Option<string>("--node-name") { Description = "This host's name in the cluster", DefaultValueFactory = _ => Environment.MachineName };
 var underlay = new Option<string>("--underlay-address") { Description = "IP address peers send VXLAN to", DefaultValueFactory = _ => "" };
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay };
+var pool = new Option<string>("--default-address-pool") { Description = "Pool that networks without --subnet get a /24 from", DefaultValueFactory = _ => "10.0.0.0/8" };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -15,6 +16,7 @@ root.SetAction(async (parse, ct) =>
         DataDir = parse.GetValue(dataDir)!,
         NodeName = parse.GetValue(nodeName)!,
         UnderlayAddress = parse.GetValue(underlay)!,
+        DefaultAddressPool = parse.GetValue(pool)!,
     };
     try
     {
@@ -23,7 +25,7 @@ root.SetAction(async (parse, ct) =>
         await app.WaitForShutdownAsync(ct);
         return 0;
     }
-    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Control.Errors.WeftException)
     {
         await Console.Error.WriteLineAsync($"Error: {e.Message}");
         return 1;
