@@ -19,13 +19,13 @@ public static class AgentAddress
         {
             return host["unix://".Length..];
         }
+        if (host.Contains("://", StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal))
+        {
+            throw new CliException($"-H {host}: Weft agents listen on Unix sockets only; give a socket path or a lab host name such as h1");
+        }
         if (host.Contains('/', StringComparison.Ordinal) || host.EndsWith(".sock", StringComparison.Ordinal))
         {
             return host;
-        }
-        if (host.Contains(':', StringComparison.Ordinal))
-        {
-            throw new CliException($"-H {host}: Weft agents listen on Unix sockets only; give a socket path or a lab host name such as h1");
         }
         return LabSocketPath(string.IsNullOrWhiteSpace(labPrefix) ? DefaultLabPrefix : labPrefix, host);
     }
