@@ -1,0 +1,95 @@
+using Weft.DataPlane.Seams;
+using Weft.Linux.Tap;
+
+namespace Weft.DataPlane.Devices;
+
+/// <summary>
+/// <see cref="IFrameDevice"/> over a Linux TAP. A read drains every frame that is ready (non-blocking
+/// reads until EAGAIN or the batch is full) and blocks in poll only when none is. With a virtio
+/// header the header is consumed: a partial checksum of an ordinary frame is completed, a GSO
+/// super-frame is passed on with <see cref="PacketBuffer.SegmentSize"/> set; the header is read into the
+/// headroom so frames start at the headroom either way. On write a zero header
+/// (no offload) is prepended in the packet's headroom. Frames that cannot be written are dropped and counted.
+/// </summary>
+public sealed class TapFrameDevice : IFrameDevice
+{
+    private readonly TapDevice _tap;
+    private readonly bool _ownsTap;
+    private long _readDrops;
+    private long _writeDrops;
+
+    public TapFrameDevice(TapDevice tap, bool ownsTap = true)
+    {
+        _tap = tap;
+        _ownsTap = ownsTap;
+    }
+
+    public TapDevice Tap => _tap;
+
+    /// <summary>Frames read but dropped (bad virtio header).</summary>
+    public long ReadDrops => Interlocked.Read(ref _readDrops);
+
+    /// <summary>Frames the kernel refused or that had no headroom for the virtio header.</summary>
+    public long WriteDrops => Interlocked.Read(ref _writeDrops);
+
+    public int Read(Span<PacketBuffer> packets, CancellationToken cancellationToken)
+    {
+        if (packets.IsEmpty) return 0;
+        while (true)
+        {
+            var count = 0;
+            while (count < packets.Length)
+            {
+                var packet = packets[count];
+                packet.Reset();
+                // The virtio header is read into the headroom so the frame itself starts at the headroom.
+                if (_tap.HasVnetHeader) packet.TryPrepend(VirtioNetHeader.Size, out _);
+                var length = _tap.TryRead(packet.Writable);
+                if (length < 0) return count;
+                if (length == 0) break;
+                packet.SetLength(length);
+                if (_tap.HasVnetHeader)
+                {
+                    if (!VirtioNetHeader.TryConsume(packet.Data, out var segmentSize) || !packet.TryTrimFront(VirtioNetHeader.Size))
+                    {
+                        Interlocked.Increment(ref _readDrops);
+                        continue;
+                    }
+                    packet.SegmentSize = segmentSize;
+                }
+                count++;
+            }
+            if (count > 0) return count;
+            if (!_tap.WaitReadable(cancellationToken)) return 0;
+        }
+    }
+
+    public void Write(ReadOnlySpan<PacketBuffer> packets)
+    {
+        foreach (var packet in packets)
+        {
+            bool written;
+            if (_tap.HasVnetHeader)
+            {
+                if (!packet.TryPrepend(VirtioNetHeader.Size, out var header))
+                {
+                    Interlocked.Increment(ref _writeDrops);
+                    continue;
+                }
+                header.Clear();
+                written = _tap.TryWrite(packet.Data);
+                packet.TryTrimFront(VirtioNetHeader.Size);
+            }
+            else
+            {
+                written = _tap.TryWrite(packet.Data);
+            }
+            if (!written) Interlocked.Increment(ref _writeDrops);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsTap) _tap.Dispose();
+    }
+}
