@@ -28,6 +28,7 @@ public static class WeftCli
             ClusterCommands.Create(context),
             SystemCommands.Version(context),
             SystemCommands.Info(context),
+            LabCommands.Create(context),
         };
 
         var parse = root.Parse(ExecArguments.Separate(args));
