@@ -1,0 +1,55 @@
+using Weft.Control.Model;
+using Weft.Control.Store;
+
+namespace Weft.Control.Ipam;
+
+/// <summary>
+/// Claims and releases network subnets in the store. All claims live in one document (<see cref="Keys.Subnets"/>) that is
+/// only ever replaced by compare-and-swap, so two managers or two concurrent creates can never end with overlapping subnets:
+/// the loser re-reads, re-plans and either gets another block or a clear overlap error.
+/// </summary>
+public sealed class SubnetAllocator(IClusterStore store, SubnetPlanner planner)
+{
+    public SubnetPlanner Planner { get; } = planner;
+
+    public async Task<SubnetConfig> ClaimAsync(string networkId, string networkName, string? subnet, string? gateway, string? ipRange, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var (claims, revision) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            var config = Planner.Plan(subnet, gateway, ipRange, claims.Claims);
+            var updated = new SubnetClaims([.. claims.Claims, new SubnetClaim(config.Subnet, networkId, networkName)]);
+            if (await store.CompareAndSwapAsync(Keys.Subnets, revision, ModelJson.Serialize(updated), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                return config;
+            }
+        }
+    }
+
+    public async Task ReleaseAsync(string networkId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var (claims, revision) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!claims.Claims.Any(c => c.NetworkId == networkId))
+            {
+                return;
+            }
+
+            var updated = new SubnetClaims([.. claims.Claims.Where(c => c.NetworkId != networkId)]);
+            if (await store.CompareAndSwapAsync(Keys.Subnets, revision, ModelJson.Serialize(updated), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<SubnetClaim>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await ReadAsync(cancellationToken).ConfigureAwait(false)).Claims.Claims;
+
+    private async Task<(SubnetClaims Claims, long Revision)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var kv = await store.GetAsync(Keys.Subnets, cancellationToken).ConfigureAwait(false);
+        return kv is null ? (SubnetClaims.Empty, 0) : (ModelJson.Deserialize<SubnetClaims>(kv.Value), kv.ModRevision);
+    }
+}

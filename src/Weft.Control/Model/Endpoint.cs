@@ -1,0 +1,31 @@
+namespace Weft.Control.Model;
+
+/// <summary>
+/// A container's attachment to one network: its address, MAC and the host it lives on.
+/// Stored as JSON at <see cref="Keys.Endpoint"/>.
+/// </summary>
+public sealed record Endpoint
+{
+    /// <summary>64 lowercase hex characters.</summary>
+    public required string Id { get; init; }
+
+    public required string ContainerName { get; init; }
+
+    /// <summary>64 lowercase hex characters; the same for all endpoints of one container.</summary>
+    public required string ContainerId { get; init; }
+
+    public required string NetworkId { get; init; }
+
+    /// <summary>The node (host) the container runs on; its VTEP terminates this endpoint's traffic.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>Dotted IPv4 address, e.g. "10.0.0.2".</summary>
+    public required string IPv4Address { get; init; }
+
+    public required int PrefixLength { get; init; }
+
+    /// <summary>"02:42:" followed by the four IPv4 bytes, like Docker.</summary>
+    public required string MacAddress { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+}

@@ -1,0 +1,45 @@
+namespace Weft.Control.Model;
+
+/// <summary>
+/// The control plane's key layout in the cluster store. Every value is UTF-8 JSON from <see cref="ModelJsonContext"/>
+/// unless noted.
+/// <code>
+/// networks/&lt;networkId&gt;                      Network
+/// names/networks/&lt;name&gt;                     network id (plain text); claimed create-only, makes names unique
+/// names/containers/&lt;name&gt;                   ContainerRecord; claimed create-only, container names unique cluster-wide
+/// endpoints/&lt;networkId&gt;/&lt;endpointId&gt;        Endpoint
+/// ipam/&lt;networkId&gt;/&lt;ip&gt;                    endpoint id (plain text); an address claim, create-only
+/// ipam-subnets                              SubnetClaims; one document updated by CAS so subnets never overlap
+/// vni/&lt;n&gt;                                  network id (plain text); a VNI claim, create-only
+/// nodes/&lt;nodeId&gt;                           Node
+/// </code>
+/// </summary>
+public static class Keys
+{
+    public const string NetworksPrefix = "networks/";
+    public const string NetworkNamesPrefix = "names/networks/";
+    public const string ContainerNamesPrefix = "names/containers/";
+    public const string EndpointsPrefix = "endpoints/";
+    public const string IpamPrefix = "ipam/";
+    public const string Subnets = "ipam-subnets";
+    public const string VniPrefix = "vni/";
+    public const string NodesPrefix = "nodes/";
+
+    public static string Network(string networkId) => NetworksPrefix + networkId;
+
+    public static string NetworkName(string name) => NetworkNamesPrefix + name;
+
+    public static string ContainerName(string name) => ContainerNamesPrefix + name;
+
+    public static string Endpoints(string networkId) => EndpointsPrefix + networkId + "/";
+
+    public static string Endpoint(string networkId, string endpointId) => Endpoints(networkId) + endpointId;
+
+    public static string Addresses(string networkId) => IpamPrefix + networkId + "/";
+
+    public static string Address(string networkId, string ip) => Addresses(networkId) + ip;
+
+    public static string Vni(int vni) => VniPrefix + vni.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Node(string nodeId) => NodesPrefix + nodeId;
+}
