@@ -1,3 +1,5 @@
+using Weft.Control.Errors;
+
 namespace Weft.Cluster.Channel;
 
 /// <summary>
@@ -8,6 +10,9 @@ internal static class RemoteErrors
 {
     public static (string Kind, string Message) Describe(Exception e) => e switch
     {
+        WeftNotFoundException => ("weft-not-found", e.Message),
+        WeftConflictException => ("weft-conflict", e.Message),
+        WeftInvalidArgumentException => ("weft-invalid-argument", e.Message),
         ArgumentException => ("argument", e.Message),
         KeyNotFoundException => ("not-found", e.Message),
         InvalidOperationException => ("invalid-operation", e.Message),
@@ -22,6 +27,9 @@ internal static class RemoteErrors
         message ??= "no message";
         return kind switch
         {
+            "weft-not-found" => new WeftNotFoundException(message),
+            "weft-conflict" => new WeftConflictException(message),
+            "weft-invalid-argument" => new WeftInvalidArgumentException(message),
             "argument" => new ArgumentException(message),
             "not-found" => new KeyNotFoundException(message),
             "invalid-operation" => new InvalidOperationException(message),
