@@ -1,0 +1,93 @@
+using System.Net;
+using Weft.Cluster.Channel;
+using Weft.Cluster.Join;
+using Weft.Cluster.Pki;
+using Weft.Cluster.Store;
+using Weft.Control.Store;
+
+namespace Weft.Cluster.Tests;
+
+/// <summary>
+/// A real manager on 127.0.0.1 (ephemeral port): credentials from <see cref="ClusterSetup.Init"/> in a temp dir, a
+/// SQLite store, the join and store services, and a test method table ("test.echo", "test.count").
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private int _handlerCalls;
+
+    private TestCluster(IClusterStore store)
+    {
+        Store = store;
+        Credentials = ClusterSetup.Init(_dir.Sub("manager"), "manager-1", IPAddress.Loopback);
+        var router = new RpcRouter();
+        new JoinService(Credentials.Ca, Credentials.Token, joined: (node, _) =>
+        {
+            Joined.Add(node);
+            return Task.CompletedTask;
+        }).MapTo(router);
+        new StoreService(store).MapTo(router);
+        router.MapUnary<EchoRequest, EchoResponse>("test.echo", (context, request, _) =>
+        {
+            Interlocked.Increment(ref _handlerCalls);
+            return Task.FromResult(new EchoResponse(request.Text, context.NodeId));
+        });
+        router.MapStream<CountRequest, int>("test.count", (_, request, ct) => Count(request.Upto, ct));
+        Server = new ClusterServer(Credentials.Identity, new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, router);
+        Server.Start();
+    }
+
+    public static TestCluster Start(IClusterStore? store = null) => new(store ?? new SqliteClusterStore(":memory:"));
+
+    public IClusterStore Store { get; }
+
+    public ManagerCredentials Credentials { get; }
+
+    public ClusterServer Server { get; }
+
+    public IPEndPoint Endpoint => Server.LocalEndpoint;
+
+    public List<JoinedNode> Joined { get; } = [];
+
+    /// <summary>How often "test.echo" ran: a refused client must not move it.</summary>
+    public int HandlerCalls => Volatile.Read(ref _handlerCalls);
+
+    public string DataDirectory(string name) => _dir.Sub(name);
+
+    public Task<NodeIdentity> JoinAsync(string name) =>
+        JoinClient.JoinAsync(Endpoint, Credentials.Token, name, IPAddress.Parse("198.51.100.20"));
+
+    public ClusterClient Client(NodeIdentity identity)
+    {
+        var client = new ClusterClient(identity, Endpoint);
+        _owned.Add(client);
+        return client;
+    }
+
+    private static async IAsyncEnumerable<int> Count(int upto, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var i = 1; upto == 0 || i <= upto; i++)
+        {
+            yield return i;
+            if (upto == 0)
+                await Task.Delay(20, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in _owned)
+            await owned.DisposeAsync();
+        await Server.DisposeAsync();
+        await Store.DisposeAsync();
+        Credentials.Dispose();
+        _dir.Dispose();
+    }
+}
+
+internal sealed record EchoRequest(string Text);
+
+internal sealed record EchoResponse(string Text, string? CallerNodeId);
+
+internal sealed record CountRequest(int Upto);
