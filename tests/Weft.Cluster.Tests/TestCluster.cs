@@ -65,13 +65,26 @@ internal sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
-    private static async IAsyncEnumerable<int> Count(int upto, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Streams of "test.count" still running on the server.</summary>
+    public int ActiveStreams => Volatile.Read(ref _activeStreams);
+
+    private int _activeStreams;
+
+    private async IAsyncEnumerable<int> Count(int upto, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        for (var i = 1; upto == 0 || i <= upto; i++)
+        Interlocked.Increment(ref _activeStreams);
+        try
         {
-            yield return i;
-            if (upto == 0)
-                await Task.Delay(20, ct);
+            for (var i = 1; upto == 0 || i <= upto; i++)
+            {
+                yield return i;
+                if (upto == 0)
+                    await Task.Delay(20, ct);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _activeStreams);
         }
     }
 

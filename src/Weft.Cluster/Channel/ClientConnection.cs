@@ -115,7 +115,7 @@ internal sealed class ClientConnection : IAsyncDisposable
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
         {
             Fail(e.Message);
-            throw new ClusterException($"cluster call '{method}' to {_remote} failed: connection lost ({e.Message})", e);
+            throw new ClusterException($"cluster call '{method}' to {_remote} failed: {_failure}", e);
         }
     }
 
@@ -157,7 +157,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private void Fail(string reason)
     {
         if (!_answered && !_closing.IsCancellationRequested)
-            reason = $"the peer closed the connection before answering ({reason}); is this node's certificate issued by the cluster CA?";
+            reason = $"the peer refused this node or closed the connection before answering ({reason}); is this node's certificate issued by the cluster CA?";
         _failure ??= $"connection lost: {reason}";
         foreach (var answers in _pending.Values)
             answers.Writer.TryComplete();

@@ -74,7 +74,7 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
         var method = frame.Method ?? "";
         if (!router.TryGetUnary(method, context.IsAuthenticatedNode, out var handler))
         {
-            await FailAsync(frame, "not-found", Unknown(method), connection).ConfigureAwait(false);
+            await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
             return;
         }
         try
@@ -98,7 +98,7 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
         {
             if (!router.TryGetStream(method, context.IsAuthenticatedNode, out var handler))
             {
-                await FailAsync(frame, "not-found", Unknown(method), connection).ConfigureAwait(false);
+                await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
                 return;
             }
             try
