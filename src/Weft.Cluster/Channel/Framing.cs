@@ -14,10 +14,11 @@ internal static class Framing
     {
         if (payload.Length > MaxFrameBytes)
             throw new ClusterException($"send frame failed: {payload.Length} bytes is over the {MaxFrameBytes}-byte limit");
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length);
-        await stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-        await stream.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
+        // One write per frame: one TLS record, no small-segment stalls (Nagle + delayed ACK).
+        var frame = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length);
+        payload.Span.CopyTo(frame.AsSpan(4));
+        await stream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
