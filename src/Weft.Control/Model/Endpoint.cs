@@ -16,7 +16,7 @@ public sealed record Endpoint
 
     public required string NetworkId { get; init; }
 
-    /// <summary>The node (host) the container runs on; its VTEP terminates this endpoint's traffic.</summary>
+    /// <summary>Name of the node (host) the container runs on (<see cref="Node.Name"/>); its VTEP terminates this endpoint's traffic.</summary>
     public required string Host { get; init; }
 
     /// <summary>Dotted IPv4 address, e.g. "10.0.0.2".</summary>

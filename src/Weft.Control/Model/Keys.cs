@@ -11,7 +11,9 @@ namespace Weft.Control.Model;
 /// ipam/&lt;networkId&gt;/&lt;ip&gt;                    endpoint id (plain text); an address claim, create-only
 /// ipam-subnets                              SubnetClaims; one document updated by CAS so subnets never overlap
 /// vni/&lt;n&gt;                                  network id (plain text); a VNI claim, create-only
-/// nodes/&lt;nodeId&gt;                           Node
+/// nodes/&lt;nodeId&gt;                           Node (State stored as last written; live state comes from alive/)
+/// names/nodes/&lt;name&gt;                        node id (plain text)
+/// alive/&lt;nodeId&gt;                           empty; attached to the node's heartbeat lease, gone when it expires
 /// </code>
 /// </summary>
 public static class Keys
@@ -24,6 +26,8 @@ public static class Keys
     public const string Subnets = "ipam-subnets";
     public const string VniPrefix = "vni/";
     public const string NodesPrefix = "nodes/";
+    public const string NodeNamesPrefix = "names/nodes/";
+    public const string AlivePrefix = "alive/";
 
     public static string Network(string networkId) => NetworksPrefix + networkId;
 
@@ -42,4 +46,8 @@ public static class Keys
     public static string Vni(int vni) => VniPrefix + vni.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Node(string nodeId) => NodesPrefix + nodeId;
+
+    public static string NodeName(string name) => NodeNamesPrefix + name;
+
+    public static string Alive(string nodeId) => AlivePrefix + nodeId;
 }

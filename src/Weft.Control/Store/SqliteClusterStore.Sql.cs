@@ -51,6 +51,7 @@ public sealed partial class SqliteClusterStore
     {
         private readonly SqliteClusterStore _store;
         private readonly long _startRevision;
+        private readonly long _startCompacted;
         private readonly List<WatchEvent> _events = [];
         private bool _committed;
 
@@ -58,6 +59,7 @@ public sealed partial class SqliteClusterStore
         {
             _store = store;
             _startRevision = store._revision;
+            _startCompacted = store._compacted;
             Tx = store._db.BeginTransaction();
         }
 
@@ -99,6 +101,7 @@ public sealed partial class SqliteClusterStore
             if (_events.Count > 0)
             {
                 _store.Execute(Tx, "UPDATE meta SET value = $v WHERE name = $n", ("$v", _store._revision), ("$n", RevisionCounter));
+                _store.CompactIfDue(Tx);
             }
 
             Tx.Commit();
@@ -111,6 +114,7 @@ public sealed partial class SqliteClusterStore
             if (!_committed)
             {
                 _store._revision = _startRevision;
+                _store._compacted = _startCompacted;
             }
 
             Tx.Dispose();

@@ -22,6 +22,11 @@ public sealed partial class SqliteClusterStore
         {
             ThrowIfDisposed();
             ReapExpiredLeases();
+            if (fromRevision > 0 && fromRevision <= _compacted)
+            {
+                throw new StoreCompactedException(fromRevision, _compacted, _revision);
+            }
+
             history = ReadHistory(prefix, fromRevision);
             _watchers.Add(watcher);
         }
@@ -62,6 +67,23 @@ public sealed partial class SqliteClusterStore
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Drops the oldest history once more than twice the retention has piled up, keeping the newest
+    /// <see cref="_historyRetention"/> revisions (amortised: one bulk delete per retention's worth of writes).
+    /// </summary>
+    private void CompactIfDue(Microsoft.Data.Sqlite.SqliteTransaction tx)
+    {
+        if (_revision - _compacted <= 2 * _historyRetention)
+        {
+            return;
+        }
+
+        var upTo = _revision - _historyRetention;
+        Execute(tx, "DELETE FROM changes WHERE revision <= $r", ("$r", upTo));
+        Execute(tx, "UPDATE meta SET value = $v WHERE name = $n", ("$v", upTo), ("$n", CompactedCounter));
+        _compacted = upTo;
     }
 
     /// <summary>Hands committed events to matching watchers. Caller holds the gate.</summary>

@@ -21,19 +21,25 @@ public sealed partial class SqliteClusterStore : IClusterStore
 {
     private const string RevisionCounter = "revision";
     private const string LeaseCounter = "lease";
+    private const string CompactedCounter = "compacted";
 
     private readonly Lock _gate = new();
     private readonly SqliteConnection _db;
     private readonly TimeProvider _time;
     private readonly ITimer _leaseTimer;
+    private readonly long _historyRetention;
     private long _revision;
+    private long _compacted;
     private bool _disposed;
 
     /// <param name="path">The database file; created with its schema when missing.</param>
     /// <param name="timeProvider">Clock for lease TTLs; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="leaseCheckInterval">How often expired leases are reaped in the background (default 500 ms).</param>
-    public SqliteClusterStore(string path, TimeProvider? timeProvider = null, TimeSpan? leaseCheckInterval = null)
+    /// <param name="historyRetention">How many revisions of watch history are kept at least (default 100 000).</param>
+    public SqliteClusterStore(string path, TimeProvider? timeProvider = null, TimeSpan? leaseCheckInterval = null, long historyRetention = 100_000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyRetention, 1);
+        _historyRetention = historyRetention;
         _time = timeProvider ?? TimeProvider.System;
         var connectionString = new SqliteConnectionStringBuilder
         {
@@ -48,6 +54,7 @@ public sealed partial class SqliteClusterStore : IClusterStore
             Execute(null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
             CreateSchema();
             _revision = ReadCounter(null, RevisionCounter);
+            _compacted = ReadCounter(null, CompactedCounter);
             RenewLeasesAfterOpen();
         }
         catch (SqliteException e)
@@ -104,7 +111,7 @@ public sealed partial class SqliteClusterStore : IClusterStore
             revision INTEGER PRIMARY KEY, type INTEGER NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
             create_rev INTEGER NOT NULL, version INTEGER NOT NULL, lease INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS leases(id INTEGER PRIMARY KEY, ttl_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL);
-        INSERT OR IGNORE INTO meta(name, value) VALUES ('revision', 0), ('lease', 0);
+        INSERT OR IGNORE INTO meta(name, value) VALUES ('revision', 0), ('lease', 0), ('compacted', 0);
         """);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,0 +1,24 @@
+namespace Weft.Control.Services;
+
+/// <summary>What `weft network create` asks for. Null subnet = carve one from the default pool.</summary>
+public sealed record NetworkCreateRequest
+{
+    public required string Name { get; init; }
+
+    /// <summary>Null or empty means "overlay", the only driver.</summary>
+    public string? Driver { get; init; }
+
+    public string? Subnet { get; init; }
+
+    public string? Gateway { get; init; }
+
+    public string? IpRange { get; init; }
+
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public bool Internal { get; init; }
+
+    public bool Attachable { get; init; }
+}

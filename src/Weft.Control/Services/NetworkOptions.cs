@@ -1,0 +1,86 @@
+using System.Globalization;
+using Weft.Control.Errors;
+using Weft.Control.Ipam;
+
+namespace Weft.Control.Services;
+
+/// <summary>
+/// The driver options `--opt key=value` a network accepts, parsed and validated. Anything unknown is refused (naming the
+/// option and listing the known ones) rather than silently ignored, so a typo like "encrypt" cannot leave a network open.
+/// </summary>
+public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan? EncryptionRotation)
+{
+    public const string EncryptedKey = "encrypted";
+    public const string VniKey = "vni";
+    public const string MtuKey = "mtu";
+    public const string EncryptionRotationKey = "encryption-rotation";
+    public const int MinMtu = 68;
+    public const int MaxMtu = 65535;
+
+    public static IReadOnlyList<string> Known { get; } = [EncryptedKey, VniKey, MtuKey, EncryptionRotationKey];
+
+    public static NetworkOptions Parse(IReadOnlyDictionary<string, string> options)
+    {
+        var encrypted = false;
+        int? vni = null, mtu = null;
+        TimeSpan? rotation = null;
+        foreach (var (key, value) in options)
+        {
+            switch (key)
+            {
+                case EncryptedKey:
+                    encrypted = ParseSwitch(key, value);
+                    break;
+                case VniKey:
+                    if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+                    {
+                        throw Invalid(key, value, $"expected a number 1..{VniAllocator.Max}");
+                    }
+
+                    VniAllocator.Validate(v);
+                    vni = (int)v;
+                    break;
+                case MtuKey:
+                    if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var m))
+                    {
+                        throw Invalid(key, value, $"expected a number {MinMtu}..{MaxMtu}");
+                    }
+
+                    mtu = m is >= MinMtu and <= MaxMtu
+                        ? m
+                        : throw new WeftInvalidArgumentException($"mtu {m} is out of range: use {MinMtu}..{MaxMtu}");
+                    break;
+                case EncryptionRotationKey:
+                    rotation = GoDuration.TryParse(value, out var d) && d > TimeSpan.Zero
+                        ? d
+                        : throw Invalid(key, value, "expected a positive duration like 12h, 30m or 1h30m");
+                    break;
+                default:
+                    throw new WeftInvalidArgumentException($"unknown option '{key}': known options are {string.Join(", ", Known)}");
+            }
+        }
+
+        if (rotation is not null && !encrypted)
+        {
+            throw new WeftInvalidArgumentException($"option {EncryptionRotationKey} needs an encrypted network: add --opt {EncryptedKey}");
+        }
+
+        return new NetworkOptions(encrypted, vni, mtu, rotation);
+    }
+
+    /// <summary>A flag option: no value or "true" is on, "false" is off.</summary>
+    private static bool ParseSwitch(string key, string value)
+    {
+        if (value.Length == 0 || value.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return value.Equals("false", StringComparison.OrdinalIgnoreCase)
+            ? false
+            : throw Invalid(key, value, "use 'true', 'false' or no value");
+    }
+
+    private static WeftInvalidArgumentException Invalid(string key, string value, string hint) =>
+        new($"invalid value '{value}' for option {key}: {hint}");
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using Weft.Control.Errors;
+using Weft.Control.Ipam;
+using Weft.Control.Model;
+using Weft.Control.Store;
+
+namespace Weft.Control.Services;
+
+/// <summary>
+/// Networks: create, list, inspect, remove. Every uniqueness rule is a compare-and-swap in the store (name, VNI, subnet),
+/// so two agents creating networks at once cannot break them; a create that fails half-way releases what it claimed.
+/// </summary>
+public sealed class NetworkService
+{
+    public const string OverlayDriver = "overlay";
+
+    private readonly IClusterStore _store;
+    private readonly ControlPlaneOptions _options;
+    private readonly TimeProvider _time;
+    private readonly VniAllocator _vnis;
+    private readonly SubnetAllocator _subnets;
+
+    public NetworkService(IClusterStore store, ControlPlaneOptions options, TimeProvider time)
+    {
+        _store = store;
+        _options = options;
+        _time = time;
+        _vnis = new VniAllocator(store);
+        _subnets = new SubnetAllocator(store, new SubnetPlanner(Ipv4Cidr.Parse(options.DefaultPool, "pool"), options.DefaultSubnetPrefixLength));
+    }
+
+    public static IReadOnlyList<string> SupportedDrivers { get; } = [OverlayDriver];
+
+    public async Task<Network> CreateAsync(NetworkCreateRequest request, CancellationToken cancellationToken = default)
+    {
+        Names.Validate(request.Name, "network");
+        var driver = string.IsNullOrEmpty(request.Driver) ? OverlayDriver : request.Driver;
+        if (driver != OverlayDriver)
+        {
+            throw new WeftInvalidArgumentException($"driver '{driver}' is not supported: supported drivers are {string.Join(", ", SupportedDrivers)}");
+        }
+
+        var options = NetworkOptions.Parse(request.Options);
+        var id = Ids.New();
+        if (!await _store.CompareAndSwapAsync(Keys.NetworkName(request.Name), 0, Encoding.UTF8.GetBytes(id), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            throw new WeftConflictException($"network {request.Name} already exists: choose another name or remove it with 'weft network rm {request.Name}'");
+        }
+
+        int? vni = null;
+        var subnetClaimed = false;
+        try
+        {
+            vni = await _vnis.ClaimAsync(id, options.Vni, cancellationToken).ConfigureAwait(false);
+            var subnet = await _subnets.ClaimAsync(id, request.Name, request.Subnet, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false);
+            subnetClaimed = true;
+            var network = new Network
+            {
+                Id = id,
+                Name = request.Name,
+                Driver = driver,
+                Vni = vni.Value,
+                Subnets = [subnet],
+                Mtu = options.Mtu ?? (_options.DefaultMtu - (options.Encrypted ? _options.EncryptionOverhead : 0)),
+                Options = new Dictionary<string, string>(request.Options),
+                Encrypted = options.Encrypted,
+                EncryptionRotation = options.EncryptionRotation,
+                Internal = request.Internal,
+                Attachable = request.Attachable,
+                Labels = new Dictionary<string, string>(request.Labels),
+                Created = _time.GetUtcNow(),
+            };
+            await _store.PutAsync(Keys.Network(id), ModelJson.Serialize(network), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return network;
+        }
+        catch
+        {
+            if (subnetClaimed)
+            {
+                await _subnets.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (vni is { } claimed)
+            {
+                await _vnis.ReleaseAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await _store.DeleteAsync(Keys.NetworkName(request.Name), cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>All networks, ordered by name.</summary>
+    public async Task<IReadOnlyList<Network>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await _store.ListAsync(Keys.NetworksPrefix, cancellationToken).ConfigureAwait(false);
+        return [.. all.Select(kv => ModelJson.Deserialize<Network>(kv.Value)).OrderBy(n => n.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The network called <paramref name="nameOrId"/>: an exact name, a full id, or an unambiguous id prefix (as in Docker).
+    /// Throws <see cref="WeftNotFoundException"/> or, for an ambiguous prefix, <see cref="WeftInvalidArgumentException"/>.
+    /// </summary>
+    public async Task<Network> InspectAsync(string nameOrId, CancellationToken cancellationToken = default) =>
+        await FindAsync(nameOrId, cancellationToken).ConfigureAwait(false)
+        ?? throw new WeftNotFoundException($"network {nameOrId} not found: list networks with 'weft network ls'");
+
+    /// <summary>Like <see cref="InspectAsync"/> but null when nothing matches.</summary>
+    public async Task<Network?> FindAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(nameOrId) || nameOrId.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var byName = await _store.GetAsync(Keys.NetworkName(nameOrId), cancellationToken).ConfigureAwait(false);
+        if (byName is not null &&
+            await _store.GetAsync(Keys.Network(Encoding.UTF8.GetString(byName.Value.Span)), cancellationToken).ConfigureAwait(false) is { } named)
+        {
+            return ModelJson.Deserialize<Network>(named.Value);
+        }
+
+        var byId = await _store.ListAsync(Keys.Network(nameOrId.ToLowerInvariant()), cancellationToken).ConfigureAwait(false);
+        return byId.Count switch
+        {
+            0 => null,
+            1 => ModelJson.Deserialize<Network>(byId[0].Value),
+            _ => throw new WeftInvalidArgumentException(
+                $"network id prefix '{nameOrId}' is ambiguous ({byId.Count} networks match): give more characters or the name"),
+        };
+    }
+
+    /// <summary>Removes a network with no endpoints and releases its name, VNI, subnet and addresses. Returns what was removed.</summary>
+    public async Task<Network> RemoveAsync(string nameOrId, CancellationToken cancellationToken = default)
+    {
+        var network = await InspectAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        var endpoints = await _store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false);
+        if (endpoints.Count > 0)
+        {
+            var names = endpoints.Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value).ContainerName).Order(StringComparer.Ordinal);
+            throw new WeftConflictException(
+                $"network {network.Name} has {endpoints.Count} container{(endpoints.Count == 1 ? "" : "s")} ({string.Join(", ", names)}): remove them first");
+        }
+
+        if (!await _store.DeleteAsync(Keys.Network(network.Id), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            throw new WeftNotFoundException($"network {nameOrId} not found: it was removed concurrently");
+        }
+
+        await _store.DeleteAsync(Keys.NetworkName(network.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _vnis.ReleaseAsync(network.Vni, cancellationToken).ConfigureAwait(false);
+        await _subnets.ReleaseAsync(network.Id, cancellationToken).ConfigureAwait(false);
+        foreach (var address in await _store.ListAsync(Keys.Addresses(network.Id), cancellationToken).ConfigureAwait(false))
+        {
+            await _store.DeleteAsync(address.Key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return network;
+    }
+}
