@@ -3,8 +3,11 @@ using Weft.Control.Store;
 
 namespace Weft.Cluster.Liveness;
 
-/// <summary>Removes a down node's endpoints from the store; returns how many keys were deleted.</summary>
-public delegate Task<int> WithdrawEndpoints(string nodeId, CancellationToken cancellationToken);
+/// <summary>
+/// Removes a down node's endpoints; returns how many were removed. Pass control's own removal to also release addresses, e.g.
+/// <c>async (node, ct) =&gt; (await endpointService.RemoveHostEndpointsAsync(node.Name, ct)).Count</c>.
+/// </summary>
+public delegate Task<int> WithdrawEndpoints(Node node, CancellationToken cancellationToken);
 
 /// <summary>
 /// Ready-made <see cref="WithdrawEndpoints"/> strategies, so membership does not need to know the endpoint key layout.
@@ -14,16 +17,19 @@ public delegate Task<int> WithdrawEndpoints(string nodeId, CancellationToken can
 public static class EndpointWithdrawal
 {
     /// <summary>Deletes every key under the prefix <paramref name="prefixOfNode"/> names for the node.</summary>
-    public static WithdrawEndpoints UnderPrefix(IClusterStore store, Func<string, string> prefixOfNode) =>
-        (nodeId, ct) => DeleteMatchingAsync(store, prefixOfNode(nodeId), _ => true, ct);
+    public static WithdrawEndpoints UnderPrefix(IClusterStore store, Func<Node, string> prefixOfNode) =>
+        (node, ct) => DeleteMatchingAsync(store, prefixOfNode(node), _ => true, ct);
 
-    /// <summary>Deletes keys under <paramref name="prefix"/> for which <paramref name="belongsTo"/>(kv, nodeId) holds.</summary>
-    public static WithdrawEndpoints Matching(IClusterStore store, string prefix, Func<KeyValue, string, bool> belongsTo) =>
-        (nodeId, ct) => DeleteMatchingAsync(store, prefix, kv => belongsTo(kv, nodeId), ct);
+    /// <summary>Deletes keys under <paramref name="prefix"/> for which <paramref name="belongsTo"/>(kv, node) holds.</summary>
+    public static WithdrawEndpoints Matching(IClusterStore store, string prefix, Func<KeyValue, Node, bool> belongsTo) =>
+        (node, ct) => DeleteMatchingAsync(store, prefix, kv => belongsTo(kv, node), ct);
 
-    /// <summary>The control model's layout: <c>endpoints/&lt;network&gt;/&lt;endpoint&gt;</c> whose <see cref="Endpoint.Host"/> is the node.</summary>
+    /// <summary>
+    /// The control model's layout: <c>endpoints/&lt;network&gt;/&lt;endpoint&gt;</c> whose <see cref="Endpoint.Host"/> names the node
+    /// (by name, as control's EndpointService writes it, or by id). Deletes the endpoint records only.
+    /// </summary>
     public static WithdrawEndpoints ByEndpointHost(IClusterStore store) =>
-        Matching(store, Keys.EndpointsPrefix, (kv, nodeId) => HostOf(kv) == nodeId);
+        Matching(store, Keys.EndpointsPrefix, (kv, node) => HostOf(kv) is { } host && (host == node.Name || host == node.Id));
 
     private static string? HostOf(KeyValue kv)
     {

@@ -117,7 +117,7 @@ public sealed class Membership(IClusterStore store, WithdrawEndpoints withdraw, 
 
         if (t.DownSince is { } since && !t.Withdrawn && now - since >= _options.WithdrawGrace)
         {
-            var count = await withdraw(node.Id, ct).ConfigureAwait(false);
+            var count = await withdraw(node, ct).ConfigureAwait(false);
             t.Withdrawn = true;
             changes.Add(new MembershipChange(node.Id, MembershipChangeKind.Withdrawn, count));
         }

@@ -118,8 +118,8 @@ public sealed class MembershipTests : IAsyncLifetime
         var b = Heartbeat("b");
         await Heartbeat("a").BeatAsync();
         await b.BeatAsync();
-        await PutEndpoint("net1", "e1", host: "a");
-        await PutEndpoint("net2", "e2", host: "a");
+        await PutEndpoint("net1", "e1", host: "a-host"); // by node name, as control's EndpointService writes it
+        await PutEndpoint("net2", "e2", host: "a"); // by node id
         await PutEndpoint("net1", "e3", host: "b");
         await _membership.CheckAsync();
 
@@ -163,8 +163,8 @@ public sealed class MembershipTests : IAsyncLifetime
         await _store.PutAsync("ep/a/1", "x"u8.ToArray());
         await _store.PutAsync("ep/a/2", "x"u8.ToArray());
         await _store.PutAsync("ep/ab/1", "x"u8.ToArray());
-        var withdraw = EndpointWithdrawal.UnderPrefix(_store, node => $"ep/{node}/");
-        Assert.Equal(2, await withdraw("a", CancellationToken.None));
+        var withdraw = EndpointWithdrawal.UnderPrefix(_store, node => $"ep/{node.Id}/");
+        Assert.Equal(2, await withdraw(NodeRecord("a"), CancellationToken.None));
         Assert.Equal(["ep/ab/1"], (await _store.ListAsync("ep/")).Select(kv => kv.Key));
     }
 
