@@ -17,28 +17,30 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private int _handlerCalls;
 
-    private TestCluster(IClusterStore store)
+    private TestCluster(IClusterStore store, TimeSpan? handshakeTimeout)
     {
         Store = store;
         Credentials = ClusterSetup.Init(_dir.Sub("manager"), "manager-1", IPAddress.Loopback);
-        var router = new RpcRouter();
-        new JoinService(Credentials.Ca, Credentials.Token, joined: (node, _) =>
-        {
-            Joined.Add(node);
-            return Task.CompletedTask;
-        }).MapTo(router);
-        new StoreService(store).MapTo(router);
-        router.MapUnary<EchoRequest, EchoResponse>("test.echo", (context, request, _) =>
-        {
-            Interlocked.Increment(ref _handlerCalls);
-            return Task.FromResult(new EchoResponse(request.Text, context.NodeId));
-        });
-        router.MapStream<CountRequest, int>("test.count", (_, request, ct) => Count(request.Upto, ct));
-        Server = new ClusterServer(Credentials.Identity, new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0) }, router);
-        Server.Start();
+        Server = ManagerChannel.Start(Credentials, store,
+            new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10) },
+            joined: (node, _) =>
+            {
+                Joined.Add(node);
+                return Task.CompletedTask;
+            },
+            mapMore: router =>
+            {
+                router.MapUnary<EchoRequest, EchoResponse>("test.echo", (context, request, _) =>
+                {
+                    Interlocked.Increment(ref _handlerCalls);
+                    return Task.FromResult(new EchoResponse(request.Text, context.NodeId));
+                });
+                router.MapStream<CountRequest, int>("test.count", (_, request, ct) => Count(request.Upto, ct));
+            });
     }
 
-    public static TestCluster Start(IClusterStore? store = null) => new(store ?? new SqliteClusterStore(":memory:"));
+    public static TestCluster Start(IClusterStore? store = null, TimeSpan? handshakeTimeout = null) =>
+        new(store ?? new SqliteClusterStore(":memory:"), handshakeTimeout);
 
     public IClusterStore Store { get; }
 

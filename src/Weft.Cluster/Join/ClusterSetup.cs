@@ -12,6 +12,9 @@ public static class ClusterSetup
 {
     public const string TokenFile = "join-token";
 
+    /// <summary>On a worker: the manager's channel endpoint it joined through ("address:port"), for reconnecting after a restart.</summary>
+    public const string ManagerFile = "manager";
+
     public static ManagerCredentials Init(string dataDirectory, string nodeName, IPAddress address, TimeProvider? time = null,
         TimeSpan? nodeCertificateValidity = null)
     {
@@ -54,7 +57,36 @@ public static class ClusterSetup
         var parsed = JoinToken.Parse(token);
         var identity = await JoinClient.JoinAsync(manager, parsed, nodeName, address, time, cancellationToken: cancellationToken).ConfigureAwait(false);
         identity.Save(dataDirectory);
+        SecureFiles.Write(Path.Combine(dataDirectory, ManagerFile), manager + "\n");
         return identity;
+    }
+
+    /// <summary>The manager endpoint a worker joined through (written by <see cref="JoinAsync"/>).</summary>
+    public static EndPoint LoadManagerEndpoint(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, ManagerFile);
+        var text = SecureFiles.Read(path).Trim();
+        if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port != 0)
+            return endpoint;
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(text[(colon + 1)..], out var port))
+            return new DnsEndPoint(text[..colon], port);
+        throw new ClusterException($"load '{path}' failed: '{text}' is not an address:port");
+    }
+
+    /// <summary>Issues the manager a fresh node certificate (same id, name, address) from its own CA and saves it.</summary>
+    public static NodeIdentity RenewManagerIdentity(string dataDirectory, ManagerCredentials credentials, TimeProvider? time = null,
+        TimeSpan? validity = null)
+    {
+        var current = credentials.Identity;
+        var (key, csr) = NodeIdentity.NewKeyAndSigningRequest(current.NodeName);
+        using (key)
+        {
+            using var issued = credentials.Ca.IssueNodeCertificate(csr, current.NodeId, current.NodeName, current.Address, validity, time);
+            var renewed = NodeIdentity.FromIssued(key, issued, credentials.Ca.Certificate);
+            renewed.Save(dataDirectory);
+            return renewed;
+        }
     }
 }
 

@@ -192,4 +192,27 @@ public sealed class ChannelTests : IAsyncLifetime
             client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("x")));
         Assert.Equal($"cluster channel connect to {unused} failed: ConnectionRefused (errno 111)", e.Message);
     }
+
+    [Fact]
+    public async Task The_channel_negotiates_TLS_1_3_with_the_weft_protocol()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        var tls = ChannelTls.Client(worker, TimeProvider.System, _ => { });
+        await using var stream = await ChannelDialer.ConnectAsync(_cluster.Endpoint, tls, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal(System.Security.Authentication.SslProtocols.Tls13, stream.SslProtocol);
+        Assert.Equal(ChannelTls.Protocol, stream.NegotiatedApplicationProtocol);
+        Assert.True(stream.IsMutuallyAuthenticated);
+    }
+
+    [Fact]
+    public async Task A_connection_that_never_starts_TLS_is_dropped_after_the_handshake_timeout()
+    {
+        await using var cluster = TestCluster.Start(handshakeTimeout: TimeSpan.FromMilliseconds(300));
+        using var raw = new System.Net.Sockets.TcpClient();
+        await raw.ConnectAsync(cluster.Endpoint);
+        var buffer = new byte[16];
+        var read = raw.GetStream().ReadAsync(buffer).AsTask();
+        Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))) == read, "server kept an idle, unauthenticated connection open");
+        Assert.Equal(0, await read);
+    }
 }

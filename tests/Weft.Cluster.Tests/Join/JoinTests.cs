@@ -110,6 +110,7 @@ public sealed class JoinTests : IAsyncLifetime
         {
             Assert.True(ClusterSetup.IsMember(dir));
             Assert.False(ClusterSetup.IsManager(dir));
+            Assert.Equal(_cluster.Endpoint, ClusterSetup.LoadManagerEndpoint(dir));
             foreach (var file in Directory.GetFiles(dir))
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
 
@@ -146,5 +147,17 @@ public sealed class JoinTests : IAsyncLifetime
         Assert.NotEqual(worker.Certificate.GetPublicKeyString(), renewed.Certificate.GetPublicKeyString());
         await using var client = new ClusterClient(renewed, _cluster.Endpoint);
         Assert.Equal(worker.NodeId, (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("r"))).CallerNodeId);
+    }
+
+    [Fact]
+    public void The_manager_renews_its_own_certificate_from_its_CA()
+    {
+        var dir = _cluster.DataDirectory("manager");
+        using var renewed = ClusterSetup.RenewManagerIdentity(dir, _cluster.Credentials, validity: TimeSpan.FromDays(3));
+        Assert.Equal(_cluster.Credentials.Identity.NodeId, renewed.NodeId);
+        Assert.NotEqual(_cluster.Credentials.Identity.Certificate.SerialNumber, renewed.Certificate.SerialNumber);
+        using var loaded = NodeIdentity.Load(dir);
+        Assert.Equal(renewed.Certificate.SerialNumber, loaded.Certificate.SerialNumber);
+        Assert.True(_cluster.Credentials.Ca.Trust.Verify(loaded.Certificate, DateTimeOffset.UtcNow, out var reason), reason);
     }
 }
