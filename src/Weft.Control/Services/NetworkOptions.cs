@@ -29,10 +29,7 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
             switch (key)
             {
                 case EncryptedKey:
-                    encrypted = value.Length == 0 || value.Equals("true", StringComparison.OrdinalIgnoreCase) ||
-                        (value.Equals("false", StringComparison.OrdinalIgnoreCase)
-                            ? false
-                            : throw Invalid(key, value, "use 'true', 'false' or no value"));
+                    encrypted = ParseSwitch(key, value);
                     break;
                 case VniKey:
                     if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
@@ -69,6 +66,19 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
         }
 
         return new NetworkOptions(encrypted, vni, mtu, rotation);
+    }
+
+    /// <summary>A flag option: no value or "true" is on, "false" is off.</summary>
+    private static bool ParseSwitch(string key, string value)
+    {
+        if (value.Length == 0 || value.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return value.Equals("false", StringComparison.OrdinalIgnoreCase)
+            ? false
+            : throw Invalid(key, value, "use 'true', 'false' or no value");
     }
 
     private static WeftInvalidArgumentException Invalid(string key, string value, string hint) =>

@@ -16,6 +16,16 @@ public abstract class ClusterStoreContract : IAsyncLifetime
 
     protected FakeTimeProvider Clock { get; } = new();
 
+    /// <summary>
+    /// Lets <paramref name="duration"/> pass for the store. Default: advance the fake clock given to <see cref="OpenStore"/>.
+    /// A store that cannot take a fake clock (etcd) overrides this with a real delay.
+    /// </summary>
+    protected virtual Task AdvanceAsync(TimeSpan duration)
+    {
+        Clock.Advance(duration);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Opens the store under test on this test's data, with <paramref name="time"/> as its clock.</summary>
     protected abstract IClusterStore OpenStore(TimeProvider time);
 
@@ -255,10 +265,10 @@ public abstract class ClusterStoreContract : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var watch = store.WatchAsync("l/", from, cts.Token).GetAsyncEnumerator(cts.Token);
 
-        Clock.Advance(TimeSpan.FromSeconds(9));
+        await AdvanceAsync(TimeSpan.FromSeconds(9));
         Assert.Equal(3, (await store.ListAsync("l/")).Count);
 
-        Clock.Advance(TimeSpan.FromSeconds(2));
+        await AdvanceAsync(TimeSpan.FromSeconds(2));
         var deletes = await Take(watch, 2);
         Assert.All(deletes, e => Assert.Equal(WatchEventType.Delete, e.Type));
         Assert.Equal(["l/a", "l/b"], deletes.Select(e => e.Kv.Key).Order());
@@ -273,11 +283,11 @@ public abstract class ClusterStoreContract : IAsyncLifetime
         var store = Open();
         var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(10));
         await store.PutAsync("l/a", B("a"), lease);
-        Clock.Advance(TimeSpan.FromSeconds(8));
+        await AdvanceAsync(TimeSpan.FromSeconds(8));
         Assert.True(await store.KeepAliveAsync(lease));
-        Clock.Advance(TimeSpan.FromSeconds(8));
+        await AdvanceAsync(TimeSpan.FromSeconds(8));
         Assert.NotNull(await store.GetAsync("l/a"));
-        Clock.Advance(TimeSpan.FromSeconds(3));
+        await AdvanceAsync(TimeSpan.FromSeconds(3));
         Assert.Null(await store.GetAsync("l/a"));
         Assert.False(await store.KeepAliveAsync(lease));
         Assert.False(await store.KeepAliveAsync(987654));
@@ -306,7 +316,7 @@ public abstract class ClusterStoreContract : IAsyncLifetime
         var lease = await store.GrantLeaseAsync(TimeSpan.FromSeconds(5));
         await store.PutAsync("l/a", B("a"), lease);
         await store.PutAsync("l/a", B("a2"));
-        Clock.Advance(TimeSpan.FromSeconds(6));
+        await AdvanceAsync(TimeSpan.FromSeconds(6));
         Assert.Equal("a2", S((await store.GetAsync("l/a"))!));
     }
 
@@ -337,6 +347,26 @@ public abstract class ClusterStoreContract : IAsyncLifetime
         var final = (await store.GetAsync("counter"))!;
         Assert.Equal((workers * incrementsEach).ToString(System.Globalization.CultureInfo.InvariantCulture), S(final));
         Assert.Equal(1 + (workers * incrementsEach), final.Version);
+    }
+
+    [Fact]
+    public async Task Watch_sees_every_concurrent_write_once_in_revision_order()
+    {
+        var store = Open();
+        var from = await store.GetRevisionAsync() + 1;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var watch = store.WatchAsync("c/", from, cts.Token).GetAsyncEnumerator(cts.Token);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await store.PutAsync($"c/{w}/{i}", B("x"));
+            }
+        })));
+
+        var events = await Take(watch, 160);
+        Assert.Equal(160, events.Select(e => e.Kv.Key).Distinct().Count());
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.First.Kv.ModRevision < p.Second.Kv.ModRevision), "revisions out of order");
     }
 
     [Fact]

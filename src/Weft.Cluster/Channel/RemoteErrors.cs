@@ -1,0 +1,46 @@
+using Weft.Control.Errors;
+
+namespace Weft.Cluster.Channel;
+
+/// <summary>
+/// Carries an exception across the channel as (kind, message) and raises the matching type on the caller's side,
+/// so a caller of a remote store sees the same exception types as a caller of the local one.
+/// </summary>
+internal static class RemoteErrors
+{
+    public static (string Kind, string Message) Describe(Exception e) => e switch
+    {
+        WeftNotFoundException => ("weft-not-found", e.Message),
+        WeftConflictException => ("weft-conflict", e.Message),
+        WeftInvalidArgumentException => ("weft-invalid-argument", e.Message),
+        ArgumentException => ("argument", e.Message),
+        KeyNotFoundException => ("not-found", e.Message),
+        InvalidOperationException => ("invalid-operation", e.Message),
+        OperationCanceledException => ("cancelled", e.Message),
+        InvalidDataException => ("bad-request", e.Message),
+        ClusterException => ("cluster", e.Message),
+        _ => ("internal", $"{e.GetType().Name}: {e.Message}"),
+    };
+
+    public static Exception Raise(string? kind, string? message, string method)
+    {
+        message ??= "no message";
+        return kind switch
+        {
+            "weft-not-found" => new WeftNotFoundException(message),
+            "weft-conflict" => new WeftConflictException(message),
+            "weft-invalid-argument" => new WeftInvalidArgumentException(message),
+            "argument" => new ArgumentException(message),
+            "not-found" => new KeyNotFoundException(message),
+            "invalid-operation" => new InvalidOperationException(message),
+            "cancelled" => new OperationCanceledException(message),
+            _ => new ClusterRemoteException(kind ?? "internal", $"cluster call '{method}' failed on the remote node: {message}"),
+        };
+    }
+}
+
+/// <summary>The remote side of a cluster call failed; <see cref="Kind"/> says how.</summary>
+public sealed class ClusterRemoteException(string kind, string message) : ClusterException(message)
+{
+    public string Kind { get; } = kind;
+}

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Weft.Cluster.Channel;
+
+/// <summary>One accepted, authenticated connection: reads requests, runs handlers concurrently, writes answers.</summary>
+internal sealed class ServerConnection(FramedStream framed, RpcRouter router, CallContext context, ILogger logger)
+{
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _streams = new();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+
+    /// <summary>Serves until the peer disconnects or <paramref name="stopping"/> fires; returns why it ended.</summary>
+    public async Task<string> RunAsync(CancellationToken stopping)
+    {
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        string reason;
+        try
+        {
+            while (true)
+            {
+                var frame = await framed.ReceiveAsync(connection.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    reason = "closed by peer";
+                    break;
+                }
+                Dispatch(frame, connection.Token);
+            }
+        }
+        catch (Exception e)
+        {
+            reason = e.Message;
+        }
+        connection.Cancel();
+        await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+        return reason;
+    }
+
+    private void Dispatch(RpcFrame frame, CancellationToken connection)
+    {
+        switch (frame.Kind)
+        {
+            case RpcFrame.Call:
+                Track(CallAsync(frame, connection));
+                break;
+            case RpcFrame.Stream:
+                var cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
+                if (!_streams.TryAdd(frame.Id, cts))
+                {
+                    cts.Dispose();
+                    Track(FailAsync(frame, "bad-request", $"request id {frame.Id} is already in use", connection));
+                    break;
+                }
+                Track(StreamAsync(frame, cts, connection));
+                break;
+            case RpcFrame.Cancel:
+                if (_streams.TryGetValue(frame.Id, out var stream))
+                    stream.Cancel();
+                break;
+            default:
+                Track(FailAsync(frame, "bad-request", $"unknown frame kind '{frame.Kind}'", connection));
+                break;
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _running.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task CallAsync(RpcFrame frame, CancellationToken connection)
+    {
+        var method = frame.Method ?? "";
+        if (!router.TryGetUnary(method, context.IsAuthenticatedNode, out var handler))
+        {
+            await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            var result = await handler(context, frame.Body, connection).ConfigureAwait(false);
+            await SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Result, Body: result), connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!connection.IsCancellationRequested)
+        {
+            await FailAsync(frame, e, connection).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task StreamAsync(RpcFrame frame, CancellationTokenSource cts, CancellationToken connection)
+    {
+        var method = frame.Method ?? "";
+        try
+        {
+            if (!router.TryGetStream(method, context.IsAuthenticatedNode, out var handler))
+            {
+                await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                await foreach (var item in handler(context, frame.Body, cts.Token).ConfigureAwait(false))
+                    await framed.SendAsync(new RpcFrame(frame.Id, RpcFrame.Item, Body: item), connection).ConfigureAwait(false);
+                await SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.End), connection).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            {
+                await SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.End), connection).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not IOException && !connection.IsCancellationRequested)
+            {
+                await FailAsync(frame, e, connection).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        finally
+        {
+            _streams.TryRemove(frame.Id, out _);
+            cts.Dispose();
+        }
+    }
+
+    private string Unknown(string method) => context.IsAuthenticatedNode
+        ? $"unknown method '{method}'"
+        : $"method '{method}' needs a node certificate; this connection may only join";
+
+    private Task FailAsync(RpcFrame frame, Exception e, CancellationToken connection)
+    {
+        var (kind, message) = RemoteErrors.Describe(e);
+        ChannelLog.CallFailed(logger, frame.Method ?? "", context.NodeId ?? "join", message);
+        return FailAsync(frame, kind, message, connection);
+    }
+
+    private Task FailAsync(RpcFrame frame, string kind, string message, CancellationToken connection) =>
+        SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Failure, Error: message, ErrorKind: kind), connection);
+
+    private async Task SendQuietlyAsync(RpcFrame frame, CancellationToken connection)
+    {
+        try
+        {
+            await framed.SendAsync(frame, connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is going away; the reader loop reports why.
+        }
+    }
+}
