@@ -17,4 +17,7 @@ public sealed record AgentOptions
 
     /// <summary>Pool networks without --subnet are carved from, in /24s (like dockerd's --default-address-pool).</summary>
     public string DefaultAddressPool { get; init; } = "10.0.0.0/8";
+
+    /// <summary>TCP port of the cluster channel (0 = any free port, for tests).</summary>
+    public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
 }

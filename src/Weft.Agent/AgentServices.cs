@@ -2,13 +2,12 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Weft.Api.Dto;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
 namespace Weft.Agent;
 
-/// <summary>The control plane behind the API (SQLite store under --data-dir) and the endpoint map.</summary>
+/// <summary>The agent's state (control plane over the local SQLite store or the cluster's) and the endpoint map.</summary>
 internal static class AgentServices
 {
     public const string StoreFileName = "store.db";
@@ -19,24 +18,26 @@ internal static class AgentServices
     public static void Add(IServiceCollection services, AgentOptions options)
     {
         services.AddSingleton<IClusterStore>(_ => new SqliteClusterStore(Path.Combine(options.DataDir, StoreFileName)));
-        services.AddSingleton(provider => new ControlPlane(provider.GetRequiredService<IClusterStore>(), new ControlPlaneOptions
+        services.AddSingleton(new ControlPlaneOptions
         {
             DefaultMtu = UnderlayMtu(options.UnderlayAddress) - VxlanOverhead,
             DefaultPool = options.DefaultAddressPool,
-        }));
+        });
+        services.AddSingleton<AgentState>();
         services.AddSingleton<Membership>();
         services.AddHostedService(provider => provider.GetRequiredService<Membership>());
     }
 
     public static void MapEndpoints(WebApplication app, AgentOptions options)
     {
-        var control = app.Services.GetRequiredService<ControlPlane>();
+        var state = app.Services.GetRequiredService<AgentState>();
+        state.Resume();
         var membership = app.Services.GetRequiredService<Membership>();
         app.MapSystem(options, async ct => (
-            (await control.Networks.ListAsync(ct)).Count,
-            (await control.Endpoints.ListContainersAsync(ct)).Count,
-            new ClusterInfo(),
-            membership.NodeId ?? ""));
+            (await state.Control.Networks.ListAsync(ct)).Count,
+            (await state.Control.Endpoints.ListContainersAsync(ct)).Count,
+            state.Info,
+            membership.NodeId ?? state.Info.NodeID));
         app.MapNetworks();
         app.MapContainers(options);
         app.MapCluster();

@@ -16,7 +16,7 @@ internal static class ContainerEndpoints
 {
     public static void MapContainers(this IEndpointRouteBuilder app, AgentOptions options)
     {
-        app.MapPost("/containers/create", async (string? name, ContainerCreateRequest request, ControlPlane control, CancellationToken ct) =>
+        app.MapPost("/containers/create", async (string? name, ContainerCreateRequest request, AgentState state, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(name))
             {
@@ -27,40 +27,40 @@ internal static class ContainerEndpoints
                 : request.NetworkingConfig.EndpointsConfig.Keys.FirstOrDefault()
                   ?? throw new WeftInvalidArgumentException($"container {name} needs a network: use --network NAME (see 'weft network ls')");
             var ip = request.NetworkingConfig.EndpointsConfig.GetValueOrDefault(network)?.IPAMConfig?.IPv4Address;
-            var endpoint = await control.Endpoints.CreateAsync(network, name, options.NodeName, string.IsNullOrEmpty(ip) ? null : ip, newContainer: true, ct);
+            var endpoint = await state.Control.Endpoints.CreateAsync(network, name, options.NodeName, string.IsNullOrEmpty(ip) ? null : ip, newContainer: true, ct);
             return Results.Json(new ContainerCreateResponse { Id = endpoint.ContainerId }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 
-        app.MapGet("/containers/json", async (ControlPlane control, CancellationToken ct) =>
+        app.MapGet("/containers/json", async (AgentState state, CancellationToken ct) =>
         {
-            var networks = (await control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
-            var endpoints = await control.Endpoints.ListAllAsync(ct);
-            return (await control.Endpoints.ListContainersAsync(ct))
+            var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+            var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
+            return (await state.Control.Endpoints.ListContainersAsync(ct))
                 .Select(c => DtoMapping.ContainerSummary(c, DtoMapping.Endpoints(endpoints.Where(e => e.ContainerId == c.Id), networks)))
                 .ToList();
         });
 
-        app.MapGet("/containers/{id}/json", async (string id, ControlPlane control, CancellationToken ct) =>
+        app.MapGet("/containers/{id}/json", async (string id, AgentState state, CancellationToken ct) =>
         {
-            var container = await control.Endpoints.InspectContainerAsync(id, ct);
-            var networks = (await control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
-            var endpoints = await control.Endpoints.ListContainerEndpointsAsync(container.Id, ct);
+            var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
+            var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+            var endpoints = await state.Control.Endpoints.ListContainerEndpointsAsync(container.Id, ct);
             return DtoMapping.ContainerInspect(container, DtoMapping.Endpoints(endpoints, networks));
         });
 
-        app.MapDelete("/containers/{id}", async (string id, ControlPlane control, CancellationToken ct) =>
+        app.MapDelete("/containers/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
-            await control.Endpoints.RemoveContainerAsync(id, ct);
+            await state.Control.Endpoints.RemoveContainerAsync(id, ct);
             return Results.NoContent();
         });
 
-        app.MapPost("/containers/{id}/exec", (string id, ExecRequest request, ControlPlane control, CancellationToken ct) =>
-            ExecAsync(id, request, control, options, ct));
+        app.MapPost("/containers/{id}/exec", (string id, ExecRequest request, AgentState state, CancellationToken ct) =>
+            ExecAsync(id, request, state, options, ct));
     }
 
-    private static async Task<ExecResult> ExecAsync(string id, ExecRequest request, ControlPlane control, AgentOptions options, CancellationToken ct)
+    private static async Task<ExecResult> ExecAsync(string id, ExecRequest request, AgentState state, AgentOptions options, CancellationToken ct)
     {
-        var container = await control.Endpoints.InspectContainerAsync(id, ct);
+        var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
         if (container.Host != options.NodeName)
         {
             throw new WeftInvalidArgumentException($"{container.Name} runs on {container.Host}: use -H {container.Host}");

@@ -20,6 +20,7 @@ internal static class ErrorMapping
         WeftInvalidArgumentException => StatusCodes.Status400BadRequest,
         BadHttpRequestException bad => bad.StatusCode,
         NotAvailableException => StatusCodes.Status501NotImplemented,
+        Cluster.ClusterException => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -14,7 +14,7 @@ internal static class NetworkEndpoints
 {
     public static void MapNetworks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/networks/create", async (Api.Dto.NetworkCreateRequest request, ControlPlane control, CancellationToken ct) =>
+        app.MapPost("/networks/create", async (Api.Dto.NetworkCreateRequest request, AgentState state, CancellationToken ct) =>
         {
             var configs = request.IPAM?.Config ?? [];
             if (configs.Count > 1)
@@ -22,7 +22,7 @@ internal static class NetworkEndpoints
                 throw new WeftInvalidArgumentException($"network {request.Name}: Weft networks have one subnet, {configs.Count} were given; create one network per subnet");
             }
             var config = configs.FirstOrDefault();
-            var network = await control.Networks.CreateAsync(new ControlNetworkRequest
+            var network = await state.Control.Networks.CreateAsync(new ControlNetworkRequest
             {
                 Name = request.Name,
                 Driver = request.Driver,
@@ -37,40 +37,40 @@ internal static class NetworkEndpoints
             return Results.Json(new NetworkCreateResponse { Id = network.Id }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 
-        app.MapGet("/networks", async (ControlPlane control, CancellationToken ct) =>
+        app.MapGet("/networks", async (AgentState state, CancellationToken ct) =>
         {
-            var endpoints = await control.Endpoints.ListAllAsync(ct);
-            var nodes = await NodesByName(control, ct);
-            return (await control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes)).ToList();
+            var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
+            var nodes = await NodesByName(state, ct);
+            return (await state.Control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes)).ToList();
         });
 
-        app.MapGet("/networks/{id}", async (string id, ControlPlane control, CancellationToken ct) =>
+        app.MapGet("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
-            var network = await control.Networks.InspectAsync(id, ct);
-            return DtoMapping.Network(network, await control.Endpoints.ListAsync(network.Id, ct), await NodesByName(control, ct));
+            var network = await state.Control.Networks.InspectAsync(id, ct);
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct));
         });
 
-        app.MapDelete("/networks/{id}", async (string id, ControlPlane control, CancellationToken ct) =>
+        app.MapDelete("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
-            await control.Networks.RemoveAsync(id, ct);
+            await state.Control.Networks.RemoveAsync(id, ct);
             return Results.NoContent();
         });
 
-        app.MapPost("/networks/{id}/connect", async (string id, NetworkConnectRequest request, ControlPlane control, CancellationToken ct) =>
+        app.MapPost("/networks/{id}/connect", async (string id, NetworkConnectRequest request, AgentState state, CancellationToken ct) =>
         {
-            var container = await control.Endpoints.InspectContainerAsync(request.Container, ct);
-            await control.Endpoints.CreateAsync(id, container.Name, container.Host, request.EndpointConfig?.IPAMConfig?.IPv4Address, newContainer: false, ct);
+            var container = await state.Control.Endpoints.InspectContainerAsync(request.Container, ct);
+            await state.Control.Endpoints.CreateAsync(id, container.Name, container.Host, request.EndpointConfig?.IPAMConfig?.IPv4Address, newContainer: false, ct);
             return Results.Ok();
         });
 
-        app.MapPost("/networks/{id}/disconnect", async (string id, NetworkDisconnectRequest request, ControlPlane control, CancellationToken ct) =>
+        app.MapPost("/networks/{id}/disconnect", async (string id, NetworkDisconnectRequest request, AgentState state, CancellationToken ct) =>
         {
-            var container = await control.Endpoints.InspectContainerAsync(request.Container, ct);
-            await control.Endpoints.RemoveAsync(id, container.Name, ct);
+            var container = await state.Control.Endpoints.InspectContainerAsync(request.Container, ct);
+            await state.Control.Endpoints.RemoveAsync(id, container.Name, ct);
             return Results.Ok();
         });
     }
 
-    public static async Task<IReadOnlyDictionary<string, Control.Model.Node>> NodesByName(ControlPlane control, CancellationToken ct) =>
-        (await control.Nodes.ListAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
+    public static async Task<IReadOnlyDictionary<string, Control.Model.Node>> NodesByName(AgentState state, CancellationToken ct) =>
+        (await state.Control.Nodes.ListAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
 }

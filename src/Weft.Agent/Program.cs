@@ -7,7 +7,8 @@ var dataDir = new Option<string>("--data-dir") { Description = "Directory for th
 var nodeName = new Option<string>("--node-name") { Description = "This host's name in the cluster", DefaultValueFactory = _ => Environment.MachineName };
 var underlay = new Option<string>("--underlay-address") { Description = "IP address peers send VXLAN to", DefaultValueFactory = _ => "" };
 var pool = new Option<string>("--default-address-pool") { Description = "Pool that networks without --subnet get a /24 from", DefaultValueFactory = _ => "10.0.0.0/8" };
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool };
+var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port of the cluster channel (mutual TLS)", DefaultValueFactory = _ => Weft.Cluster.Channel.ChannelOptions.DefaultPort };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -17,6 +18,7 @@ root.SetAction(async (parse, ct) =>
         NodeName = parse.GetValue(nodeName)!,
         UnderlayAddress = parse.GetValue(underlay)!,
         DefaultAddressPool = parse.GetValue(pool)!,
+        ClusterPort = parse.GetValue(clusterPort),
     };
     try
     {
@@ -25,7 +27,7 @@ root.SetAction(async (parse, ct) =>
         await app.WaitForShutdownAsync(ct);
         return 0;
     }
-    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Control.Errors.WeftException)
+    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Control.Errors.WeftException or Weft.Cluster.ClusterException)
     {
         await Console.Error.WriteLineAsync($"Error: {e.Message}");
         return 1;

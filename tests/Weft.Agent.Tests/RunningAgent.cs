@@ -30,7 +30,8 @@ public sealed class RunningAgent : IAsyncDisposable
         return directory;
     }
 
-    public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8")
+    public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
+        string underlayAddress = "")
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -39,6 +40,8 @@ public sealed class RunningAgent : IAsyncDisposable
             DataDir = Path.Combine(directory, "data"),
             NodeName = nodeName,
             DefaultAddressPool = defaultPool,
+            UnderlayAddress = underlayAddress,
+            ClusterPort = 0,
         });
         await agent.StartAsync();
         return agent;

@@ -209,6 +209,6 @@ public sealed class CliAgainstAgentTests : IAsyncLifetime
         (await Weft("network", "create")).AssertOneLineError("See 'weft network create --help'");
 
     [Fact]
-    public async Task ClusterInitIsNotWiredYetAndSaysSo() =>
-        (await Weft("cluster", "init")).AssertOneLineError("clustering is not wired");
+    public async Task ClusterInitWithoutAnAddressSaysWhatToPass() =>
+        (await Weft("cluster", "init")).AssertOneLineError("pass --advertise-addr IP or start weftd with --underlay-address IP");
 }
