@@ -202,6 +202,10 @@ public sealed class CliAgainstAgentTests : IAsyncLifetime
         var exec = await Weft("exec", "c", "ping", "-c", "3", "other");
         exec.AssertOneLineError("exec needs the data path (issue 5)");
         Assert.Contains("'ping -c 3 other'", exec.Err);
+
+        // The command's own flags pass through also after global options and exec's -i/-t.
+        var withHost = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", _agent.SocketPath, "exec", "-it", "c", "ls", "-la", "--color", "/");
+        withHost.AssertOneLineError("'ls -la --color /'");
     }
 
     [Fact]
