@@ -61,7 +61,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal("h2", (await _c1.InspectContainerAsync("container-b")).Node);
 
         // Each agent registers itself over its store (the worker's through the channel) and heartbeats.
-        var nodes = await EventuallyAsync(() => _c1.ListNodesAsync(), n => n.Count == 2);
+        var nodes = await EventuallyAsync(() => _c1.ListNodesAsync(), n => n.Count == 2 && n.All(x => x.Status == "ready"));
         Assert.Equal([("h1", "manager", "ready"), ("h2", "worker", "ready")], nodes.Select(n => (n.Hostname, n.Role, n.Status)));
         Assert.Equal([new NetworkPeer { Name = "h1", IP = "127.0.0.1" }, new NetworkPeer { Name = "h2", IP = "127.0.0.1" }],
             (await _c2.InspectNetworkAsync("app-overlay")).Peers);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Weft.Cli.Lab;
 using Weft.Lab;
 using Weft.Linux;
 
@@ -7,7 +8,7 @@ namespace Weft.Cli.Commands;
 
 /// <summary>
 /// <c>weft lab up|down|status</c>: simulated hosts as network namespaces on this machine (Weft.Lab's LabTopology),
-/// named by <c>--lab-prefix</c> / <c>WEFT_LAB_PREFIX</c>. Needs root. Starting weftd inside the hosts comes with issue 5.
+/// named by <c>--lab-prefix</c> / <c>WEFT_LAB_PREFIX</c>, with one weftd per host (LabAgents). Needs root.
 /// </summary>
 internal static class LabCommands
 {
@@ -23,8 +24,9 @@ internal static class LabCommands
     private static Command Up(CliContext context)
     {
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
-        var command = new Command("up", "Create the lab, or repair what is missing of it") { hosts };
-        HandleLab(context, command, async parse =>
+        var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents };
+        HandleLab(context, command, async (parse, ct) =>
         {
             var prefix = context.LabPrefixValue(parse);
             var count = parse.GetValue(hosts);
@@ -33,11 +35,12 @@ internal static class LabCommands
                 throw new CliException($"--hosts {count}: a lab has 1..{LabNames.MaxHosts} hosts");
             }
             var result = LabTopology.Up(prefix, count);
-            foreach (var change in result.Changes)
+            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(prefix, count, ct);
+            foreach (var change in result.Changes.Concat(agents))
             {
                 await context.Out.WriteLineAsync(change);
             }
-            await context.Out.WriteLineAsync(result.AlreadyUp
+            await context.Out.WriteLineAsync(result.AlreadyUp && agents.Count == 0
                 ? $"lab '{prefix}' is already up with {count} hosts"
                 : $"lab '{prefix}' is up with {count} hosts (underlay 198.51.100.0/24 in namespace {LabNames.NetNamespace(prefix)})");
             return 0;
@@ -48,9 +51,14 @@ internal static class LabCommands
     private static Command Down(CliContext context)
     {
         var command = new Command("down", "Remove every namespace of the lab");
-        HandleLab(context, command, async parse =>
+        HandleLab(context, command, async (parse, _) =>
         {
-            await context.Out.WriteLineAsync(LabTopology.Down(context.LabPrefixValue(parse)).Message);
+            var prefix = context.LabPrefixValue(parse);
+            foreach (var stopped in LabAgents.Down(prefix))
+            {
+                await context.Out.WriteLineAsync(stopped);
+            }
+            await context.Out.WriteLineAsync(LabTopology.Down(prefix).Message);
             return 0;
         });
         return command;
@@ -59,7 +67,7 @@ internal static class LabCommands
     private static Command Status(CliContext context)
     {
         var command = new Command("status", "Show the lab's hosts and what is wrong with them");
-        HandleLab(context, command, async parse =>
+        HandleLab(context, command, async (parse, _) =>
         {
             var prefix = context.LabPrefixValue(parse);
             var status = LabTopology.Status(prefix);
@@ -69,11 +77,12 @@ internal static class LabCommands
                 return 0;
             }
             var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("HOST", "NAMESPACE", "UNDERLAY", "SOCKET", "STATE");
+            table.AddColumns("HOST", "NAMESPACE", "UNDERLAY", "SOCKET", "WEFTD", "STATE");
             foreach (var host in status.Hosts)
             {
                 table.AddRow($"h{host.Number}", Markup.Escape(host.Namespace), host.Address?.ToString() ?? "-",
-                    Markup.Escape(AgentAddress.LabSocketPath(prefix, $"h{host.Number}")), Markup.Escape(host.Problem ?? "ok"));
+                    Markup.Escape(AgentAddress.LabSocketPath(prefix, $"h{host.Number}")),
+                    LabAgents.RunningPid(prefix, host.Number) is { } pid ? $"pid {pid}" : "not running", Markup.Escape(host.Problem ?? "ok"));
             }
             Output.Console.For(context.Out).Write(table);
             await context.Out.WriteLineAsync(status.Healthy
@@ -85,12 +94,12 @@ internal static class LabCommands
     }
 
     // The lab's failures (not root, bad prefix, a namespace that will not go) become one line like every other error.
-    private static void HandleLab(CliContext context, Command command, Func<ParseResult, Task<int>> body) =>
-        context.Handle(command, async (parse, _) =>
+    private static void HandleLab(CliContext context, Command command, Func<ParseResult, CancellationToken, Task<int>> body) =>
+        context.Handle(command, async (parse, ct) =>
         {
             try
             {
-                return await body(parse);
+                return await body(parse, ct);
             }
             catch (Exception e) when (e is LinuxException or ArgumentException or IOException)
             {
