@@ -22,11 +22,12 @@ internal static class ContainerEndpoints
             {
                 throw new WeftInvalidArgumentException("a container needs a name: pass ?name= (weft run --name NAME)");
             }
-            var network = !string.IsNullOrEmpty(request.HostConfig.NetworkMode)
+            var endpoints = request.NetworkingConfig?.EndpointsConfig ?? [];
+            var network = !string.IsNullOrEmpty(request.HostConfig?.NetworkMode)
                 ? request.HostConfig.NetworkMode
-                : request.NetworkingConfig.EndpointsConfig.Keys.FirstOrDefault()
+                : endpoints.Keys.FirstOrDefault()
                   ?? throw new WeftInvalidArgumentException($"container {name} needs a network: use --network NAME (see 'weft network ls')");
-            var ip = request.NetworkingConfig.EndpointsConfig.GetValueOrDefault(network)?.IPAMConfig?.IPv4Address;
+            var ip = endpoints.GetValueOrDefault(network)?.IPAMConfig?.IPv4Address;
             var endpoint = await state.Control.Endpoints.CreateAsync(network, name, options.NodeName, string.IsNullOrEmpty(ip) ? null : ip, newContainer: true, ct);
             return Results.Json(new ContainerCreateResponse { Id = endpoint.ContainerId }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
         });

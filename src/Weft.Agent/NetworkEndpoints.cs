@@ -29,8 +29,8 @@ internal static class NetworkEndpoints
                 Subnet = config?.Subnet,
                 Gateway = config?.Gateway,
                 IpRange = config?.IPRange,
-                Options = request.Options,
-                Labels = request.Labels,
+                Options = request.Options ?? [],
+                Labels = request.Labels ?? [],
                 Internal = request.Internal,
                 Attachable = request.Attachable,
             }, ct);

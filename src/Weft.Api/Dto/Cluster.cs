@@ -4,7 +4,7 @@ namespace Weft.Api.Dto;
 public sealed record ClusterInitRequest
 {
     /// <summary>Address other agents reach this manager at (host:port); empty = the underlay address.</summary>
-    public string AdvertiseAddr { get; init; } = "";
+    public string AdvertiseAddr { get; set; } = "";
 }
 
 public sealed record ClusterInitResponse
@@ -19,7 +19,7 @@ public sealed record ClusterJoinRequest
 {
     public required string RemoteAddr { get; init; }
     public required string JoinToken { get; init; }
-    public string AdvertiseAddr { get; init; } = "";
+    public string AdvertiseAddr { get; set; } = "";
 }
 
 public sealed record ClusterJoinResponse

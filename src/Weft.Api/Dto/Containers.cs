@@ -1,23 +1,24 @@
+using System.Text.Json.Serialization;
 namespace Weft.Api.Dto;
 
 /// <summary>Body of <c>POST /containers/create?name=</c> (the Docker fields Weft uses).</summary>
 public sealed record ContainerCreateRequest
 {
-    public string Image { get; init; } = "weft/netns";
-    public List<string> Cmd { get; init; } = [];
-    public HostConfig HostConfig { get; init; } = new();
-    public NetworkingConfig NetworkingConfig { get; init; } = new();
+    public string Image { get; set; } = "weft/netns";
+    public List<string> Cmd { get; set; } = [];
+    public HostConfig HostConfig { get; set; } = new();
+    public NetworkingConfig NetworkingConfig { get; set; } = new();
 }
 
 public sealed record HostConfig
 {
     /// <summary>The network the container starts on.</summary>
-    public string NetworkMode { get; init; } = "";
+    public string NetworkMode { get; set; } = "";
 }
 
 public sealed record NetworkingConfig
 {
-    public Dictionary<string, EndpointSettings> EndpointsConfig { get; init; } = [];
+    public Dictionary<string, EndpointSettings> EndpointsConfig { get; set; } = [];
 }
 
 public sealed record ContainerCreateResponse
@@ -64,6 +65,7 @@ public sealed record ContainerInspect
     public required string Id { get; init; }
     /// <summary>With Docker's leading slash.</summary>
     public required string Name { get; init; }
+    [JsonConverter(typeof(DockerTimeConverter))]
     public required DateTimeOffset Created { get; init; }
     public ContainerState State { get; init; } = new();
     public ContainerConfig Config { get; init; } = new();

@@ -7,6 +7,7 @@ public sealed record NetworkInspect
 {
     public required string Name { get; init; }
     public required string Id { get; init; }
+    [JsonConverter(typeof(DockerTimeConverter))]
     public required DateTimeOffset Created { get; init; }
     public string Scope { get; init; } = "global";
     public string Driver { get; init; } = "overlay";
@@ -32,9 +33,9 @@ public sealed record NetworkInspect
 
 public sealed record IpamInfo
 {
-    public string Driver { get; init; } = "default";
-    public Dictionary<string, string> Options { get; init; } = [];
-    public List<IpamConfig> Config { get; init; } = [];
+    public string Driver { get; set; } = "default";
+    public Dictionary<string, string> Options { get; set; } = [];
+    public List<IpamConfig> Config { get; set; } = [];
 }
 
 /// <summary>One subnet; like Docker, empty fields are left out of the JSON.</summary>
