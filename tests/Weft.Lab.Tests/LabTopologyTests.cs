@@ -75,9 +75,11 @@ public sealed class LabTopologyTests : IDisposable
     }
 
     [RootFact("ip")]
-    public void Down_removes_every_namespace_the_lab_made()
+    public void Down_removes_every_namespace_the_lab_made_and_the_root_namespace_is_never_touched()
     {
+        var rootLinks = RootLinks();
         LabTopology.Up(P, 2);
+        Assert.Equal(rootLinks, RootLinks());
         Tool.Run("ip", "netns", "add", $"{P}-h1-c1").EnsureSuccess("container namespace"); // as weftd would make one
         var before = _lab.LabNamespaces();
         Assert.Equal([$"{P}-h1", $"{P}-h1-c1", $"{P}-h2", $"{P}-net"], before);
@@ -88,7 +90,12 @@ public sealed class LabTopologyTests : IDisposable
         Assert.Equal(before, result.RemovedNamespaces.Order());
         Assert.False(result.NothingToRemove);
         Assert.False(LabTopology.Status(P).IsUp);
+        Assert.Equal(rootLinks, RootLinks());
     }
+
+    private static string RootLinks() =>
+        string.Join(",", System.Text.Json.JsonDocument.Parse(Tool.Run("ip", "-j", "link", "show").EnsureSuccess("ip link").StdOut)
+            .RootElement.EnumerateArray().Select(l => l.GetProperty("ifname").GetString()).Order());
 
     [RootFact("ip")]
     public void Down_with_nothing_up_says_so_without_failing()
