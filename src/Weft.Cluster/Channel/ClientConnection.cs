@@ -41,7 +41,7 @@ internal sealed class ClientConnection : IAsyncDisposable
             return answer.Kind switch
             {
                 RpcFrame.Result => answer.Body ?? default,
-                RpcFrame.Failure => throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method),
+                RpcFrame.Failure => throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method, answer.Detail),
                 _ => throw new ClusterException($"cluster call '{method}' to {_remote} failed: unexpected '{answer.Kind}' frame"),
             };
         }
@@ -72,7 +72,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                         yield break;
                     case RpcFrame.Failure:
                         ended = true;
-                        throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method);
+                        throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method, answer.Detail);
                     default:
                         throw new ClusterException($"cluster stream '{method}' from {_remote} failed: unexpected '{answer.Kind}' frame");
                 }

@@ -134,11 +134,11 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
     {
         var (kind, message) = RemoteErrors.Describe(e);
         ChannelLog.CallFailed(logger, frame.Method ?? "", context.NodeId ?? "join", message);
-        return FailAsync(frame, kind, message, connection);
+        return FailAsync(frame, kind, message, connection, RemoteErrors.DetailOf(e));
     }
 
-    private Task FailAsync(RpcFrame frame, string kind, string message, CancellationToken connection) =>
-        SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Failure, Error: message, ErrorKind: kind), connection);
+    private Task FailAsync(RpcFrame frame, string kind, string message, CancellationToken connection, System.Text.Json.JsonElement? detail = null) =>
+        SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Failure, Error: message, ErrorKind: kind, Detail: detail), connection);
 
     private async Task SendQuietlyAsync(RpcFrame frame, CancellationToken connection)
     {
