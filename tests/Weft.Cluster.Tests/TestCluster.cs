@@ -22,7 +22,7 @@ internal sealed class TestCluster : IAsyncDisposable
         Store = store;
         Credentials = ClusterSetup.Init(_dir.Sub("manager"), "manager-1", IPAddress.Loopback);
         Server = ManagerChannel.Start(Credentials, store,
-            new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10) },
+            new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10), IsNodeAllowed = id => !Removed.Contains(id) },
             joined: (node, _) =>
             {
                 Joined.Add(node);
@@ -51,6 +51,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public IPEndPoint Endpoint => Server.LocalEndpoint;
 
     public List<JoinedNode> Joined { get; } = [];
+
+    /// <summary>Node ids the channel refuses although their certificates are valid.</summary>
+    public HashSet<string> Removed { get; } = [];
 
     /// <summary>How often "test.echo" ran: a refused client must not move it.</summary>
     public int HandlerCalls => Volatile.Read(ref _handlerCalls);

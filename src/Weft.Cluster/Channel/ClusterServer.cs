@@ -98,7 +98,7 @@ public sealed class ClusterServer : IAsyncDisposable
             {
                 join = hello.ServerName == ChannelTls.JoinServerName;
                 return ValueTask.FromResult(ChannelTls.Server(_certificate, _identity.Trust, join, _time,
-                    reason => ChannelLog.Refused(_logger, remote, reason)));
+                    reason => ChannelLog.Refused(_logger, remote, reason), _options.IsNodeAllowed));
             }, null, handshake.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)

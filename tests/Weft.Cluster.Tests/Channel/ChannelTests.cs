@@ -215,4 +215,16 @@ public sealed class ChannelTests : IAsyncLifetime
         Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))) == read, "server kept an idle, unauthenticated connection open");
         Assert.Equal(0, await read);
     }
+
+    [Fact]
+    public async Task A_removed_node_is_refused_although_its_certificate_is_still_valid()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        _cluster.Removed.Add(worker.NodeId);
+        await using var client = new ClusterClient(worker, _cluster.Endpoint);
+        var e = await Assert.ThrowsAnyAsync<ClusterException>(() =>
+            client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("x")));
+        Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
+        Assert.Equal(0, _cluster.HandlerCalls);
+    }
 }
