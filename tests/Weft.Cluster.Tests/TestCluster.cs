@@ -36,6 +36,19 @@ internal sealed class TestCluster : IAsyncDisposable
                     return Task.FromResult(new EchoResponse(request.Text, context.NodeId));
                 });
                 router.MapStream<CountRequest, int>("test.count", (_, request, ct) => Count(request.Upto, ct));
+                router.MapUnary<EchoRequest, EchoResponse>("test.hang", async (_, request, ct) =>
+                {
+                    Interlocked.Increment(ref _activeHangs);
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                        return new EchoResponse(request.Text, null);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _activeHangs);
+                    }
+                });
             });
     }
 
@@ -74,6 +87,11 @@ internal sealed class TestCluster : IAsyncDisposable
     public int ActiveStreams => Volatile.Read(ref _activeStreams);
 
     private int _activeStreams;
+
+    /// <summary>"test.hang" calls still running on the server.</summary>
+    public int ActiveHangs => Volatile.Read(ref _activeHangs);
+
+    private int _activeHangs;
 
     private async IAsyncEnumerable<int> Count(int upto, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

@@ -85,7 +85,7 @@ public sealed class ClusterServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         var remote = client.Client.RemoteEndPoint;
-        client.NoDelay = true;
+        SocketTuning.Apply(client.Client);
         using var _ = client;
         var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
         await using var framed = new FramedStream(ssl);

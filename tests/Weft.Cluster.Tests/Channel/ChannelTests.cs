@@ -39,6 +39,14 @@ public sealed class ChannelTests : IAsyncLifetime
         });
     }
 
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(condition(), "condition not reached within 5 s");
+    }
+
     [Fact]
     public async Task A_node_with_a_certificate_from_the_cluster_CA_gets_answers_and_is_known_by_its_id()
     {
@@ -147,10 +155,7 @@ public sealed class ChannelTests : IAsyncLifetime
             }
         });
         Assert.Equal([1, 2, 3], endless);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_cluster.ActiveStreams != 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.Equal(0, _cluster.ActiveStreams);
+        await Eventually(() => _cluster.ActiveStreams == 0);
 
         // The connection is still good for other calls.
         Assert.Equal("after", (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("after"))).Text);
@@ -226,5 +231,17 @@ public sealed class ChannelTests : IAsyncLifetime
             client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("x")));
         Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
         Assert.Equal(0, _cluster.HandlerCalls);
+    }
+
+    [Fact]
+    public async Task A_call_without_an_answer_times_out_with_a_message_and_the_connection_stays_usable()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        await using var client = new ClusterClient(worker, _cluster.Endpoint, callTimeout: TimeSpan.FromMilliseconds(300));
+        var e = await Assert.ThrowsAsync<ClusterException>(() =>
+            client.CallAsync<EchoRequest, EchoResponse>("test.hang", new EchoRequest("x")));
+        Assert.Equal($"cluster call 'test.hang' to {_cluster.Endpoint} failed: no answer within 0.3 s", e.Message);
+        await Eventually(() => _cluster.ActiveHangs == 0); // the caller's cancel reached the server's handler
+        Assert.Equal("ok", (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("ok"))).Text);
     }
 }
