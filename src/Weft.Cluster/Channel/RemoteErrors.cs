@@ -50,9 +50,3 @@ internal static class RemoteErrors
 }
 
 internal sealed record CompactedDetail(long Requested, long Compacted, long Current);
-
-/// <summary>The remote side of a cluster call failed; <see cref="Kind"/> says how.</summary>
-public sealed class ClusterRemoteException(string kind, string message) : ClusterException(message)
-{
-    public string Kind { get; } = kind;
-}
