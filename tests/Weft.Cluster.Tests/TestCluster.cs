@@ -21,7 +21,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         Store = store;
         Credentials = ClusterSetup.Init(_dir.Sub("manager"), "manager-1", IPAddress.Loopback);
-        Server = ManagerChannel.Start(Credentials, store,
+        Server = ManagerChannel.Start(Credentials, store, logger: Log, options:
             new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10), IsNodeAllowed = id => !Removed.Contains(id) },
             joined: (node, _) =>
             {
@@ -64,6 +64,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public IPEndPoint Endpoint => Server.LocalEndpoint;
 
     public List<JoinedNode> Joined { get; } = [];
+
+    /// <summary>Everything the manager's channel logged.</summary>
+    public ListLogger Log { get; } = new();
 
     /// <summary>Node ids the channel refuses although their certificates are valid.</summary>
     public HashSet<string> Removed { get; } = [];

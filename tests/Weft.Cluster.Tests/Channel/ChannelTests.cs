@@ -73,6 +73,7 @@ public sealed class ChannelTests : IAsyncLifetime
         var e = await CallAsOutsider(null);
         Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
         Assert.Equal(0, _cluster.HandlerCalls);
+        await Eventually(() => _cluster.Log.Lines.Any(l => l.Contains("client presented no certificate", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -97,6 +98,7 @@ public sealed class ChannelTests : IAsyncLifetime
             using var intruder = NodeIdentity.FromIssued(key, issued, otherCa.Certificate);
             var e = await CallAsOutsider(intruder.Certificate);
             Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
+            await Eventually(() => _cluster.Log.Lines.Any(l => l.Contains("'CN=intruder-id' does not chain to the cluster CA", StringComparison.Ordinal)));
 
             // Also through the normal client: it additionally refuses the manager's certificate (not from its CA).
             await using var client = new ClusterClient(intruder, _cluster.Endpoint);
@@ -243,5 +245,14 @@ public sealed class ChannelTests : IAsyncLifetime
         Assert.Equal($"cluster call 'test.hang' to {_cluster.Endpoint} failed: no answer within 0.3 s", e.Message);
         await Eventually(() => _cluster.ActiveHangs == 0); // the caller's cancel reached the server's handler
         Assert.Equal("ok", (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("ok"))).Text);
+    }
+
+    [Fact]
+    public void By_default_a_node_listens_on_its_certified_underlay_address_port_7946()
+    {
+        var options = ChannelOptions.ForNode(_cluster.Credentials.Identity);
+        Assert.Equal(new IPEndPoint(_cluster.Credentials.Identity.Address, 7946), options.Listen);
+        Assert.Equal(7946, ChannelOptions.DefaultPort);
+        Assert.Equal(7999, ChannelOptions.ForNode(_cluster.Credentials.Identity, 7999).Listen.Port);
     }
 }
