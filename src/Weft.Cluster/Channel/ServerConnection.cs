@@ -50,11 +50,23 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
                     Track(FailAsync(frame, "bad-request", $"request id {frame.Id} is already in use", connection));
                     break;
                 }
-                Track(frame.Kind == RpcFrame.Call ? CallAsync(frame, cts, connection) : StreamAsync(frame, cts, connection));
+                // Off the reader loop: a handler that blocks must not hold up the connection's other requests.
+                Track(frame.Kind == RpcFrame.Call
+                    ? Task.Run(() => CallAsync(frame, cts, connection), CancellationToken.None)
+                    : Task.Run(() => StreamAsync(frame, cts, connection), CancellationToken.None));
                 break;
             case RpcFrame.Cancel:
                 if (_inflight.TryGetValue(frame.Id, out var running))
-                    running.Cancel();
+                {
+                    try
+                    {
+                        running.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // It finished between the lookup and the cancel.
+                    }
+                }
                 break;
             default:
                 Track(FailAsync(frame, "bad-request", $"unknown frame kind '{frame.Kind}'", connection));
