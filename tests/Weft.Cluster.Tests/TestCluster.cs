@@ -21,8 +21,8 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         Store = store;
         Credentials = ClusterSetup.Init(_dir.Sub("manager"), "manager-1", IPAddress.Loopback);
-        Server = ManagerChannel.Start(Credentials, store,
-            new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10) },
+        Server = ManagerChannel.Start(Credentials, store, logger: Log, options:
+            new ChannelOptions { Listen = new IPEndPoint(IPAddress.Loopback, 0), HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10), IsNodeAllowed = id => !Removed.Contains(id) },
             joined: (node, _) =>
             {
                 Joined.Add(node);
@@ -36,6 +36,19 @@ internal sealed class TestCluster : IAsyncDisposable
                     return Task.FromResult(new EchoResponse(request.Text, context.NodeId));
                 });
                 router.MapStream<CountRequest, int>("test.count", (_, request, ct) => Count(request.Upto, ct));
+                router.MapUnary<EchoRequest, EchoResponse>("test.hang", async (_, request, ct) =>
+                {
+                    Interlocked.Increment(ref _activeHangs);
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, ct);
+                        return new EchoResponse(request.Text, null);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _activeHangs);
+                    }
+                });
             });
     }
 
@@ -51,6 +64,12 @@ internal sealed class TestCluster : IAsyncDisposable
     public IPEndPoint Endpoint => Server.LocalEndpoint;
 
     public List<JoinedNode> Joined { get; } = [];
+
+    /// <summary>Everything the manager's channel logged.</summary>
+    public ListLogger Log { get; } = new();
+
+    /// <summary>Node ids the channel refuses although their certificates are valid.</summary>
+    public HashSet<string> Removed { get; } = [];
 
     /// <summary>How often "test.echo" ran: a refused client must not move it.</summary>
     public int HandlerCalls => Volatile.Read(ref _handlerCalls);
@@ -71,6 +90,11 @@ internal sealed class TestCluster : IAsyncDisposable
     public int ActiveStreams => Volatile.Read(ref _activeStreams);
 
     private int _activeStreams;
+
+    /// <summary>"test.hang" calls still running on the server.</summary>
+    public int ActiveHangs => Volatile.Read(ref _activeHangs);
+
+    private int _activeHangs;
 
     private async IAsyncEnumerable<int> Count(int upto, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

@@ -15,7 +15,8 @@ internal static class ChannelDialer
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        SocketTuning.Apply(socket);
         try
         {
             await socket.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);

@@ -19,7 +19,7 @@ internal static class ChannelTls
     private const SslProtocols Protocols = SslProtocols.Tls13 | SslProtocols.Tls12;
 
     public static SslServerAuthenticationOptions Server(SslStreamCertificateContext certificate, ClusterTrust trust, bool join,
-        TimeProvider time, Action<string> refused) => new()
+        TimeProvider time, Action<string> refused, Func<string, bool>? isNodeAllowed = null) => new()
         {
             ServerCertificateContext = certificate,
             ClientCertificateRequired = !join,
@@ -28,8 +28,19 @@ internal static class ChannelTls
             ApplicationProtocols = [Protocol],
             RemoteCertificateValidationCallback = join
                 ? (_, _, _, _) => true
-                : (_, presented, _, _) => Accept(presented, trust, time, "client", refused),
+                : (_, presented, _, _) => Accept(presented, trust, time, "client", refused) && Allowed(presented!, isNodeAllowed, refused),
         };
+
+    private static bool Allowed(X509Certificate presented, Func<string, bool>? isNodeAllowed, Action<string> refused)
+    {
+        if (isNodeAllowed is null)
+            return true;
+        var nodeId = AsCertificate2(presented)!.GetNameInfo(X509NameType.SimpleName, false);
+        if (isNodeAllowed(nodeId))
+            return true;
+        refused($"node '{nodeId}' is no longer a member of this cluster");
+        return false;
+    }
 
     public static SslClientAuthenticationOptions Client(NodeIdentity identity, TimeProvider time, Action<string> refused) => new()
     {

@@ -37,11 +37,20 @@ internal sealed class ClientConnection : IAsyncDisposable
         try
         {
             await SendAsync(new RpcFrame(id, RpcFrame.Call, method, body), method, cancellationToken).ConfigureAwait(false);
-            var answer = await NextAsync(answers, method, cancellationToken).ConfigureAwait(false);
+            RpcFrame answer;
+            try
+            {
+                answer = await NextAsync(answers, method, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await CancelRemoteAsync(id).ConfigureAwait(false);
+                throw;
+            }
             return answer.Kind switch
             {
                 RpcFrame.Result => answer.Body ?? default,
-                RpcFrame.Failure => throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method),
+                RpcFrame.Failure => throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method, answer.Detail),
                 _ => throw new ClusterException($"cluster call '{method}' to {_remote} failed: unexpected '{answer.Kind}' frame"),
             };
         }
@@ -72,7 +81,7 @@ internal sealed class ClientConnection : IAsyncDisposable
                         yield break;
                     case RpcFrame.Failure:
                         ended = true;
-                        throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method);
+                        throw RemoteErrors.Raise(answer.ErrorKind, answer.Error, method, answer.Detail);
                     default:
                         throw new ClusterException($"cluster stream '{method}' from {_remote} failed: unexpected '{answer.Kind}' frame");
                 }
@@ -81,16 +90,22 @@ internal sealed class ClientConnection : IAsyncDisposable
         finally
         {
             _pending.TryRemove(id, out _);
-            if (!ended && IsAlive)
-            {
-                try
-                {
-                    await _framed.SendAsync(new RpcFrame(id, RpcFrame.Cancel), _closing.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-                {
-                }
-            }
+            if (!ended)
+                await CancelRemoteAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Tells the server to stop working on request <paramref name="id"/> (best effort).</summary>
+    private async Task CancelRemoteAsync(long id)
+    {
+        if (!IsAlive)
+            return;
+        try
+        {
+            await _framed.SendAsync(new RpcFrame(id, RpcFrame.Cancel), _closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
         }
     }
 

@@ -20,22 +20,38 @@ public sealed class ClusterClient : IAsyncDisposable
     private ClientConnection? _connection;
     private bool _disposed;
 
-    public ClusterClient(NodeIdentity identity, EndPoint server, ILogger? logger = null, TimeProvider? time = null, TimeSpan? connectTimeout = null)
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(15);
+
+    public ClusterClient(NodeIdentity identity, EndPoint server, ILogger? logger = null, TimeProvider? time = null, TimeSpan? connectTimeout = null,
+        TimeSpan? callTimeout = null)
     {
         _identity = identity;
         Server = server;
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _connectTimeout = connectTimeout ?? ChannelDialer.DefaultTimeout;
+        CallTimeout = callTimeout ?? DefaultCallTimeout;
     }
 
     public EndPoint Server { get; }
 
+    /// <summary>How long a single (non-stream) call may wait for its answer, on the wall clock.</summary>
+    public TimeSpan CallTimeout { get; }
+
     public async Task<TResponse> CallAsync<TRequest, TResponse>(string method, TRequest request, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var body = await connection.CallAsync(method, ChannelJson.ToElement(request), cancellationToken).ConfigureAwait(false);
-        return ChannelJson.FromElement<TResponse>(body, $"answer to '{method}'");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(CallTimeout);
+        try
+        {
+            var connection = await ConnectionAsync(deadline.Token).ConfigureAwait(false);
+            var body = await connection.CallAsync(method, ChannelJson.ToElement(request), deadline.Token).ConfigureAwait(false);
+            return ChannelJson.FromElement<TResponse>(body, $"answer to '{method}'");
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterException($"cluster call '{method}' to {Server} failed: no answer within {CallTimeout.TotalSeconds:0.###} s", e);
+        }
     }
 
     public async IAsyncEnumerable<TItem> StreamAsync<TRequest, TItem>(string method, TRequest request,

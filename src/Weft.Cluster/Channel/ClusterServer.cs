@@ -85,7 +85,7 @@ public sealed class ClusterServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client)
     {
         var remote = client.Client.RemoteEndPoint;
-        client.NoDelay = true;
+        SocketTuning.Apply(client.Client);
         using var _ = client;
         var ssl = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
         await using var framed = new FramedStream(ssl);
@@ -98,7 +98,7 @@ public sealed class ClusterServer : IAsyncDisposable
             {
                 join = hello.ServerName == ChannelTls.JoinServerName;
                 return ValueTask.FromResult(ChannelTls.Server(_certificate, _identity.Trust, join, _time,
-                    reason => ChannelLog.Refused(_logger, remote, reason)));
+                    reason => ChannelLog.Refused(_logger, remote, reason), _options.IsNodeAllowed));
             }, null, handshake.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)

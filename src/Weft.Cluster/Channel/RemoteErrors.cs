@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Weft.Control.Errors;
+using Weft.Control.Store;
 
 namespace Weft.Cluster.Channel;
 
@@ -10,6 +12,7 @@ internal static class RemoteErrors
 {
     public static (string Kind, string Message) Describe(Exception e) => e switch
     {
+        StoreCompactedException => ("store-compacted", e.Message),
         WeftNotFoundException => ("weft-not-found", e.Message),
         WeftConflictException => ("weft-conflict", e.Message),
         WeftInvalidArgumentException => ("weft-invalid-argument", e.Message),
@@ -22,9 +25,16 @@ internal static class RemoteErrors
         _ => ("internal", $"{e.GetType().Name}: {e.Message}"),
     };
 
-    public static Exception Raise(string? kind, string? message, string method)
+    /// <summary>Machine-readable extras an exception type needs to be rebuilt on the caller's side.</summary>
+    public static JsonElement? DetailOf(Exception e) => e is StoreCompactedException c
+        ? JsonSerializer.SerializeToElement(new CompactedDetail(c.RequestedRevision, c.CompactedRevision, c.CurrentRevision))
+        : null;
+
+    public static Exception Raise(string? kind, string? message, string method, JsonElement? detail = null)
     {
         message ??= "no message";
+        if (kind == "store-compacted" && detail?.Deserialize<CompactedDetail>() is { } c)
+            return new StoreCompactedException(c.Requested, c.Compacted, c.Current);
         return kind switch
         {
             "weft-not-found" => new WeftNotFoundException(message),
@@ -39,8 +49,4 @@ internal static class RemoteErrors
     }
 }
 
-/// <summary>The remote side of a cluster call failed; <see cref="Kind"/> says how.</summary>
-public sealed class ClusterRemoteException(string kind, string message) : ClusterException(message)
-{
-    public string Kind { get; } = kind;
-}
+internal sealed record CompactedDetail(long Requested, long Compacted, long Current);

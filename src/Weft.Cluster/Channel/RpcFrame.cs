@@ -14,7 +14,8 @@ internal sealed record RpcFrame(
     [property: JsonPropertyName("method")] string? Method = null,
     [property: JsonPropertyName("body")] JsonElement? Body = null,
     [property: JsonPropertyName("error")] string? Error = null,
-    [property: JsonPropertyName("errorKind")] string? ErrorKind = null)
+    [property: JsonPropertyName("errorKind")] string? ErrorKind = null,
+    [property: JsonPropertyName("detail")] JsonElement? Detail = null)
 {
     public const string Call = "call";
     public const string Stream = "stream";

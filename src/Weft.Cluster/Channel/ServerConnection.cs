@@ -6,7 +6,8 @@ namespace Weft.Cluster.Channel;
 /// <summary>One accepted, authenticated connection: reads requests, runs handlers concurrently, writes answers.</summary>
 internal sealed class ServerConnection(FramedStream framed, RpcRouter router, CallContext context, ILogger logger)
 {
-    private readonly ConcurrentDictionary<long, CancellationTokenSource> _streams = new();
+    /// <summary>Running calls and streams by request id, so a <c>cancel</c> frame can stop them.</summary>
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _inflight = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
     /// <summary>Serves until the peer disconnects or <paramref name="stopping"/> fires; returns why it ended.</summary>
@@ -41,21 +42,31 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
         switch (frame.Kind)
         {
             case RpcFrame.Call:
-                Track(CallAsync(frame, connection));
-                break;
             case RpcFrame.Stream:
                 var cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
-                if (!_streams.TryAdd(frame.Id, cts))
+                if (!_inflight.TryAdd(frame.Id, cts))
                 {
                     cts.Dispose();
                     Track(FailAsync(frame, "bad-request", $"request id {frame.Id} is already in use", connection));
                     break;
                 }
-                Track(StreamAsync(frame, cts, connection));
+                // Off the reader loop: a handler that blocks must not hold up the connection's other requests.
+                Track(frame.Kind == RpcFrame.Call
+                    ? Task.Run(() => CallAsync(frame, cts, connection), CancellationToken.None)
+                    : Task.Run(() => StreamAsync(frame, cts, connection), CancellationToken.None));
                 break;
             case RpcFrame.Cancel:
-                if (_streams.TryGetValue(frame.Id, out var stream))
-                    stream.Cancel();
+                if (_inflight.TryGetValue(frame.Id, out var running))
+                {
+                    try
+                    {
+                        running.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // It finished between the lookup and the cancel.
+                    }
+                }
                 break;
             default:
                 Track(FailAsync(frame, "bad-request", $"unknown frame kind '{frame.Kind}'", connection));
@@ -69,25 +80,31 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    private async Task CallAsync(RpcFrame frame, CancellationToken connection)
+    private async Task CallAsync(RpcFrame frame, CancellationTokenSource cts, CancellationToken connection)
     {
         var method = frame.Method ?? "";
-        if (!router.TryGetUnary(method, context.IsAuthenticatedNode, out var handler))
-        {
-            await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
-            return;
-        }
         try
         {
-            var result = await handler(context, frame.Body, connection).ConfigureAwait(false);
+            if (!router.TryGetUnary(method, context.IsAuthenticatedNode, out var handler))
+            {
+                await FailAsync(frame, "unknown-method", Unknown(method), connection).ConfigureAwait(false);
+                return;
+            }
+            var result = await handler(context, frame.Body, cts.Token).ConfigureAwait(false);
             await SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Result, Body: result), connection).ConfigureAwait(false);
         }
-        catch (Exception e) when (!connection.IsCancellationRequested)
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Cancelled by the caller or the connection is closing: nobody waits for an answer.
+        }
+        catch (Exception e)
         {
             await FailAsync(frame, e, connection).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
+            _inflight.TryRemove(frame.Id, out _);
+            cts.Dispose();
         }
     }
 
@@ -121,7 +138,7 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
         }
         finally
         {
-            _streams.TryRemove(frame.Id, out _);
+            _inflight.TryRemove(frame.Id, out _);
             cts.Dispose();
         }
     }
@@ -134,11 +151,11 @@ internal sealed class ServerConnection(FramedStream framed, RpcRouter router, Ca
     {
         var (kind, message) = RemoteErrors.Describe(e);
         ChannelLog.CallFailed(logger, frame.Method ?? "", context.NodeId ?? "join", message);
-        return FailAsync(frame, kind, message, connection);
+        return FailAsync(frame, kind, message, connection, RemoteErrors.DetailOf(e));
     }
 
-    private Task FailAsync(RpcFrame frame, string kind, string message, CancellationToken connection) =>
-        SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Failure, Error: message, ErrorKind: kind), connection);
+    private Task FailAsync(RpcFrame frame, string kind, string message, CancellationToken connection, System.Text.Json.JsonElement? detail = null) =>
+        SendQuietlyAsync(new RpcFrame(frame.Id, RpcFrame.Failure, Error: message, ErrorKind: kind, Detail: detail), connection);
 
     private async Task SendQuietlyAsync(RpcFrame frame, CancellationToken connection)
     {

@@ -34,6 +34,7 @@ internal static class Pem
     public static ECDsa LoadEcKey(string path)
     {
         var text = SecureFiles.Read(path);
+        SecureFiles.EnsurePrivate(path);
         var key = ECDsa.Create();
         try
         {

@@ -52,6 +52,18 @@ internal static class SecureFiles
         }
     }
 
+    /// <summary>Refuses a key file that group or others may access (as ssh does), so a leaked mode is noticed, not ignored.</summary>
+    public static void EnsurePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) != 0)
+            throw new ClusterException($"load key '{path}' failed: group or others can access it (mode {Convert.ToString((int)mode, 8)}); run chmod 600 '{path}'");
+    }
+
     public static string Read(string path)
     {
         try

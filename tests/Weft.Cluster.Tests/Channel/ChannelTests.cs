@@ -39,6 +39,14 @@ public sealed class ChannelTests : IAsyncLifetime
         });
     }
 
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(condition(), "condition not reached within 5 s");
+    }
+
     [Fact]
     public async Task A_node_with_a_certificate_from_the_cluster_CA_gets_answers_and_is_known_by_its_id()
     {
@@ -65,6 +73,7 @@ public sealed class ChannelTests : IAsyncLifetime
         var e = await CallAsOutsider(null);
         Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
         Assert.Equal(0, _cluster.HandlerCalls);
+        await Eventually(() => _cluster.Log.Lines.Any(l => l.Contains("client presented no certificate", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -89,6 +98,7 @@ public sealed class ChannelTests : IAsyncLifetime
             using var intruder = NodeIdentity.FromIssued(key, issued, otherCa.Certificate);
             var e = await CallAsOutsider(intruder.Certificate);
             Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
+            await Eventually(() => _cluster.Log.Lines.Any(l => l.Contains("'CN=intruder-id' does not chain to the cluster CA", StringComparison.Ordinal)));
 
             // Also through the normal client: it additionally refuses the manager's certificate (not from its CA).
             await using var client = new ClusterClient(intruder, _cluster.Endpoint);
@@ -147,10 +157,7 @@ public sealed class ChannelTests : IAsyncLifetime
             }
         });
         Assert.Equal([1, 2, 3], endless);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (_cluster.ActiveStreams != 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.Equal(0, _cluster.ActiveStreams);
+        await Eventually(() => _cluster.ActiveStreams == 0);
 
         // The connection is still good for other calls.
         Assert.Equal("after", (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("after"))).Text);
@@ -214,5 +221,38 @@ public sealed class ChannelTests : IAsyncLifetime
         var read = raw.GetStream().ReadAsync(buffer).AsTask();
         Assert.True(await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(5))) == read, "server kept an idle, unauthenticated connection open");
         Assert.Equal(0, await read);
+    }
+
+    [Fact]
+    public async Task A_removed_node_is_refused_although_its_certificate_is_still_valid()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        _cluster.Removed.Add(worker.NodeId);
+        await using var client = new ClusterClient(worker, _cluster.Endpoint);
+        var e = await Assert.ThrowsAnyAsync<ClusterException>(() =>
+            client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("x")));
+        Assert.Matches("TLS handshake with .* failed|refused this node", e.Message);
+        Assert.Equal(0, _cluster.HandlerCalls);
+    }
+
+    [Fact]
+    public async Task A_call_without_an_answer_times_out_with_a_message_and_the_connection_stays_usable()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        await using var client = new ClusterClient(worker, _cluster.Endpoint, callTimeout: TimeSpan.FromMilliseconds(300));
+        var e = await Assert.ThrowsAsync<ClusterException>(() =>
+            client.CallAsync<EchoRequest, EchoResponse>("test.hang", new EchoRequest("x")));
+        Assert.Equal($"cluster call 'test.hang' to {_cluster.Endpoint} failed: no answer within 0.3 s", e.Message);
+        await Eventually(() => _cluster.ActiveHangs == 0); // the caller's cancel reached the server's handler
+        Assert.Equal("ok", (await client.CallAsync<EchoRequest, EchoResponse>("test.echo", new EchoRequest("ok"))).Text);
+    }
+
+    [Fact]
+    public void By_default_a_node_listens_on_its_certified_underlay_address_port_7946()
+    {
+        var options = ChannelOptions.ForNode(_cluster.Credentials.Identity);
+        Assert.Equal(new IPEndPoint(_cluster.Credentials.Identity.Address, 7946), options.Listen);
+        Assert.Equal(7946, ChannelOptions.DefaultPort);
+        Assert.Equal(7999, ChannelOptions.ForNode(_cluster.Credentials.Identity, 7999).Listen.Port);
     }
 }

@@ -160,4 +160,18 @@ public sealed class JoinTests : IAsyncLifetime
         Assert.Equal(renewed.Certificate.SerialNumber, loaded.Certificate.SerialNumber);
         Assert.True(_cluster.Credentials.Ca.Trust.Verify(loaded.Certificate, DateTimeOffset.UtcNow, out var reason), reason);
     }
+
+    [Fact]
+    public async Task The_manager_logs_refusals_but_never_a_secret_or_a_key()
+    {
+        using var worker = await _cluster.JoinAsync("worker-1");
+        var wrong = JoinToken.Create(_cluster.Credentials.Ca.Digest);
+        await Assert.ThrowsAsync<ClusterRemoteException>(() => JoinClient.JoinAsync(_cluster.Endpoint, wrong, "worker-2", IPAddress.Loopback));
+
+        var lines = _cluster.Log.Lines.ToList();
+        Assert.Contains(lines, l => l.Contains("join refused: the join token's secret is wrong", StringComparison.Ordinal));
+        foreach (var secret in new[] { Token.Text.Split('-')[^1], wrong.Text.Split('-')[^1] })
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(lines, l => l.Contains("PRIVATE KEY", StringComparison.Ordinal));
+    }
 }

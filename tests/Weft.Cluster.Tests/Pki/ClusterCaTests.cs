@@ -177,4 +177,16 @@ public sealed class ClusterCaTests : IDisposable
             Assert.True(identity.NeedsRenewal(DateTimeOffset.UtcNow.AddDays(21)));
         }
     }
+
+    [Fact]
+    public void A_key_file_others_can_read_is_refused_on_load()
+    {
+        var dir = _dir.Sub("loose");
+        using var ca = ClusterCa.Create();
+        ca.Save(dir);
+        var keyPath = Path.Combine(dir, ClusterCa.KeyFile);
+        File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var e = Assert.Throws<ClusterException>(() => ClusterCa.Load(dir));
+        Assert.Equal($"load key '{keyPath}' failed: group or others can access it (mode 644); run chmod 600 '{keyPath}'", e.Message);
+    }
 }

@@ -97,4 +97,35 @@ public sealed class RemoteClusterStoreTests : IAsyncLifetime
         var node = ModelJson.Deserialize<Node>((await _cluster.Store.GetAsync(Keys.Node(a.NodeId)))!.Value);
         Assert.Equal(NodeState.Down, node.State);
     }
+
+    [Fact]
+    public async Task Compacted_history_reaches_the_remote_watcher_as_StoreCompactedException()
+    {
+        await using var compacting = TestCluster.Start(new SqliteClusterStore(":memory:", historyRetention: 2));
+        using var a = await compacting.JoinAsync("worker-a");
+        var store = new RemoteClusterStore(compacting.Client(a), ownsClient: false);
+        for (var i = 0; i < 10; i++)
+            await store.PutAsync($"k/{i}", "v"u8.ToArray());
+        var e = await Assert.ThrowsAsync<StoreCompactedException>(async () =>
+        {
+            await foreach (var _ in store.WatchAsync("k/", 1))
+            {
+            }
+        });
+        Assert.Equal(1, e.RequestedRevision);
+        Assert.Equal(await store.GetRevisionAsync(), e.CurrentRevision);
+        Assert.True(e.CompactedRevision >= 1);
+    }
+
+    [Fact]
+    public async Task The_managers_typed_errors_arrive_as_the_same_types()
+    {
+        using var a = await _cluster.JoinAsync("worker-a");
+        var store = new RemoteClusterStore(_cluster.Client(a), ownsClient: false);
+        var notFound = await Assert.ThrowsAsync<Weft.Control.Errors.WeftNotFoundException>(() => store.PutAsync("k", "v"u8.ToArray(), lease: 424242));
+        var local = await Assert.ThrowsAsync<Weft.Control.Errors.WeftNotFoundException>(() => _cluster.Store.PutAsync("k", "v"u8.ToArray(), lease: 424242));
+        Assert.Equal(local.Message, notFound.Message);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _cluster.Store.GrantLeaseAsync(TimeSpan.Zero));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.GrantLeaseAsync(TimeSpan.Zero));
+    }
 }
