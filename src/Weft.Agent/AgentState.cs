@@ -31,6 +31,9 @@ public sealed partial class AgentState : IAsyncDisposable
 {
     private const string ManagerFile = "manager";
 
+    /// <summary>Certificate node ids of nodes that left; the manager's channel refuses them although their certificates are still valid.</summary>
+    public const string RevokedPrefix = "cluster/revoked/";
+
     private readonly AgentOptions _options;
     private readonly IClusterStore _localStore;
     private readonly ControlPlaneOptions _controlOptions;
@@ -145,6 +148,7 @@ public sealed partial class AgentState : IAsyncDisposable
             {
                 // never registered (no underlay address): nothing to remove from the cluster
             }
+            await _remote!.PutAsync(RevokedPrefix + _identity!.NodeId, System.Text.Encoding.UTF8.GetBytes(_options.NodeName), cancellationToken: ct);
             await StopWorkerAsync();
             foreach (var file in new[] { NodeIdentity.CertificateFile, NodeIdentity.KeyFile, ClusterCa.CertificateFile, ManagerFile })
             {
@@ -167,7 +171,7 @@ public sealed partial class AgentState : IAsyncDisposable
         new JoinService(credentials.Ca, credentials.Token).MapTo(router);
         new StoreService(_localStore).MapTo(router);
         var listen = new IPEndPoint(credentials.Identity.Address, port ?? _options.ClusterPort);
-        var server = new ClusterServer(credentials.Identity, new ChannelOptions { Listen = listen }, router, _logger);
+        var server = new ClusterServer(credentials.Identity, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, router, _logger);
         server.Start();
         _manager = credentials;
         _server = server;
@@ -175,6 +179,10 @@ public sealed partial class AgentState : IAsyncDisposable
         ManagerAddress = server.LocalEndpoint.ToString();
         ManagerStarted(_logger, ManagerAddress);
     }
+
+    // Called by the channel during a TLS handshake (synchronously); a lookup in the manager's local store.
+    private bool IsNodeAllowed(string certificateNodeId) =>
+        _localStore.GetAsync(RevokedPrefix + certificateNodeId).GetAwaiter().GetResult() is null;
 
     private void StartWorker(NodeIdentity identity, IPEndPoint manager)
     {

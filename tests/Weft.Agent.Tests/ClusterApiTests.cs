@@ -112,7 +112,20 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal("active", (await _c2.GetInfoAsync()).Cluster.LocalNodeState);
 
         await EventuallyAsync(() => _c1.ListNodesAsync(), n => n.Any(x => x.Hostname == "h2"));
+        using var keptIdentity = Cluster.Pki.NodeIdentity.Load(Path.Combine(_h2.Options.DataDir, "cluster")); // a copy a departing node might keep
+        var manager = IPEndPoint.Parse((await _c1.GetInfoAsync()).Cluster.ManagerAddress);
+        await using (var before = new Cluster.Store.RemoteClusterStore(new Cluster.Channel.ClusterClient(keptIdentity, manager)))
+        {
+            Assert.True(await before.GetRevisionAsync() > 0); // the same identity is admitted while the node is a member
+        }
         await _c2.ClusterLeaveAsync();
+        Assert.False(File.Exists(Path.Combine(_h2.Options.DataDir, "cluster", "node.key")));
+        await using (var stale = new Cluster.Store.RemoteClusterStore(new Cluster.Channel.ClusterClient(keptIdentity, manager)))
+        {
+            // Its certificate still chains to the CA, but the manager refuses the node that left.
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => stale.GetRevisionAsync());
+            Assert.True(refused is Cluster.ClusterException or IOException or System.Security.Authentication.AuthenticationException, refused.ToString());
+        }
         Assert.Equal("inactive", (await _c2.GetInfoAsync()).Cluster.LocalNodeState);
         Assert.Empty(await _c2.ListNetworksAsync());
         Assert.Empty(await _c1.ListContainersAsync());
