@@ -37,7 +37,4 @@ public static class WeftApiJson
         TypeInfoResolver = WeftApiJsonContext.Default,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    /// <summary>Indented like <c>docker network inspect</c> output.</summary>
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true, IndentSize = 4 };
 }
