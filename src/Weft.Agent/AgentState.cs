@@ -1,6 +1,6 @@
 // Design note: which store the control plane works on depends on the node's place in the cluster.
 // Standalone (no credentials) and manager: the local SQLite store under --data-dir; the manager also serves it to
-// the cluster over the mutual-TLS channel (Weft.Cluster: JoinService + StoreService on a ClusterServer bound to the
+// the cluster over the mutual-TLS channel (Weft.Cluster's ManagerChannel: join + store on a ClusterServer bound to the
 // underlay address). Worker: a RemoteClusterStore through a ClusterClient to the manager, so every invariant is
 // still one compare-and-swap in the manager's store. `cluster init` / `join` / `leave` switch the current
 // ControlPlane; credentials live in <data-dir>/cluster (written by Weft.Cluster's ClusterSetup) and the manager's
@@ -167,12 +167,8 @@ public sealed partial class AgentState : IAsyncDisposable
 
     private void StartManager(ManagerCredentials credentials, int? port = null)
     {
-        var router = new RpcRouter();
-        new JoinService(credentials.Ca, credentials.Token).MapTo(router);
-        new StoreService(_localStore).MapTo(router);
         var listen = new IPEndPoint(credentials.Identity.Address, port ?? _options.ClusterPort);
-        var server = new ClusterServer(credentials.Identity, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, router, _logger);
-        server.Start();
+        var server = ManagerChannel.Start(credentials, _localStore, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, _logger);
         _manager = credentials;
         _server = server;
         Role = ClusterRole.Manager;
