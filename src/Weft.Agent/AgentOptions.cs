@@ -1,0 +1,23 @@
+namespace Weft.Agent;
+
+/// <summary>How one weftd is started: <c>--socket</c>, <c>--data-dir</c>, <c>--node-name</c>, <c>--underlay-address</c>, <c>--default-address-pool</c>.</summary>
+public sealed record AgentOptions
+{
+    public const string DefaultSocketPath = Api.WeftApiClient.DefaultSocketPath;
+    public const string DefaultDataDir = "/var/lib/weft";
+
+    public string SocketPath { get; init; } = DefaultSocketPath;
+
+    public string DataDir { get; init; } = DefaultDataDir;
+
+    public string NodeName { get; init; } = Environment.MachineName;
+
+    /// <summary>The address peers send VXLAN to; empty until configured.</summary>
+    public string UnderlayAddress { get; init; } = "";
+
+    /// <summary>Pool networks without --subnet are carved from, in /24s (like dockerd's --default-address-pool).</summary>
+    public string DefaultAddressPool { get; init; } = "10.0.0.0/8";
+
+    /// <summary>TCP port of the cluster channel (0 = any free port, for tests).</summary>
+    public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Weft.Api;
+using Weft.Api.Dto;
+using Weft.Control.Errors;
+using Weft.Control.Services;
+
+namespace Weft.Agent;
+
+/// <summary>
+/// <c>/containers</c>: create (on this node), list, inspect, remove, exec. A container is a name claimed in the store with
+/// one endpoint per network; its namespace arrives with the data path (issue 5), so exec answers 501 until then.
+/// </summary>
+internal static class ContainerEndpoints
+{
+    public static void MapContainers(this IEndpointRouteBuilder app, AgentOptions options)
+    {
+        app.MapPost("/containers/create", async (string? name, ContainerCreateRequest request, AgentState state, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new WeftInvalidArgumentException("a container needs a name: pass ?name= (weft run --name NAME)");
+            }
+            var endpoints = request.NetworkingConfig?.EndpointsConfig ?? [];
+            var network = !string.IsNullOrEmpty(request.HostConfig?.NetworkMode)
+                ? request.HostConfig.NetworkMode
+                : endpoints.Keys.FirstOrDefault()
+                  ?? throw new WeftInvalidArgumentException($"container {name} needs a network: use --network NAME (see 'weft network ls')");
+            var ip = endpoints.GetValueOrDefault(network)?.IPAMConfig?.IPv4Address;
+            var endpoint = await state.Control.Endpoints.CreateAsync(network, name, options.NodeName, string.IsNullOrEmpty(ip) ? null : ip, newContainer: true, ct);
+            return Results.Json(new ContainerCreateResponse { Id = endpoint.ContainerId }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+
+        app.MapGet("/containers/json", async (AgentState state, CancellationToken ct) =>
+        {
+            var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+            var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
+            return (await state.Control.Endpoints.ListContainersAsync(ct))
+                .Select(c => DtoMapping.ContainerSummary(c, DtoMapping.Endpoints(endpoints.Where(e => e.ContainerId == c.Id), networks)))
+                .ToList();
+        });
+
+        app.MapGet("/containers/{id}/json", async (string id, AgentState state, CancellationToken ct) =>
+        {
+            var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
+            var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+            var endpoints = await state.Control.Endpoints.ListContainerEndpointsAsync(container.Id, ct);
+            return DtoMapping.ContainerInspect(container, DtoMapping.Endpoints(endpoints, networks));
+        });
+
+        app.MapDelete("/containers/{id}", async (string id, AgentState state, CancellationToken ct) =>
+        {
+            await state.Control.Endpoints.RemoveContainerAsync(id, ct);
+            return Results.NoContent();
+        });
+
+        app.MapPost("/containers/{id}/exec", (string id, ExecRequest request, AgentState state, CancellationToken ct) =>
+            ExecAsync(id, request, state, options, ct));
+    }
+
+    private static async Task<ExecResult> ExecAsync(string id, ExecRequest request, AgentState state, AgentOptions options, CancellationToken ct)
+    {
+        var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
+        if (container.Host != options.NodeName)
+        {
+            throw new WeftInvalidArgumentException($"{container.Name} runs on {container.Host}: use -H {container.Host}");
+        }
+        if (request.Cmd.Count == 0)
+        {
+            throw new WeftInvalidArgumentException($"exec {container.Name}: no command given");
+        }
+        throw new NotAvailableException(
+            $"exec needs the data path (issue 5): {container.Name} has no network namespace yet, so '{string.Join(' ', request.Cmd)}' cannot run in it");
+    }
+}

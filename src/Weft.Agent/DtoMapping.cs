@@ -1,0 +1,96 @@
+using System.Globalization;
+using Weft.Api.Dto;
+using Weft.Control.Model;
+
+namespace Weft.Agent;
+
+/// <summary>Control-plane model to the Docker-shaped API objects.</summary>
+internal static class DtoMapping
+{
+    /// <summary>The option Docker's overlay driver shows the VNI under; Weft shows it too so Docker tooling finds it.</summary>
+    public const string DockerVxlanIdOption = "com.docker.network.driver.overlay.vxlanid_list";
+
+    public static NetworkInspect Network(Network network, IEnumerable<Endpoint> endpoints, IReadOnlyDictionary<string, Node> nodesByName)
+    {
+        var attached = endpoints.Where(e => e.NetworkId == network.Id).ToList();
+        var options = new Dictionary<string, string>(network.Options)
+        {
+            [DockerVxlanIdOption] = network.Vni.ToString(CultureInfo.InvariantCulture),
+        };
+        return new NetworkInspect
+        {
+            Name = network.Name,
+            Id = network.Id,
+            Created = network.Created,
+            Driver = network.Driver,
+            IPAM = new IpamInfo
+            {
+                Config = [.. network.Subnets.Select(s => new IpamConfig { Subnet = s.Subnet, Gateway = s.Gateway, IPRange = s.IpRange })],
+            },
+            Internal = network.Internal,
+            Attachable = network.Attachable,
+            Containers = attached.ToDictionary(e => e.ContainerId, e => new NetworkContainer
+            {
+                Name = e.ContainerName,
+                EndpointID = e.Id,
+                MacAddress = e.MacAddress,
+                IPv4Address = $"{e.IPv4Address}/{e.PrefixLength}",
+            }),
+            Options = options,
+            Labels = new Dictionary<string, string>(network.Labels),
+            Peers = [.. attached.Select(e => e.Host).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(host => new NetworkPeer { Name = host, IP = nodesByName.TryGetValue(host, out var node) ? node.UnderlayAddress : "" })],
+            Vni = network.Vni,
+            Mtu = network.Mtu,
+            Encrypted = network.Encrypted,
+        };
+    }
+
+    public static SummaryNetworkSettings Endpoints(IEnumerable<Endpoint> endpoints, IReadOnlyDictionary<string, Network> networksById) => new()
+    {
+        Networks = endpoints
+            .Where(e => networksById.ContainsKey(e.NetworkId))
+            .ToDictionary(e => networksById[e.NetworkId].Name, e => new ContainerEndpoint
+            {
+                NetworkID = e.NetworkId,
+                EndpointID = e.Id,
+                IPAddress = e.IPv4Address,
+                IPPrefixLen = e.PrefixLength,
+                Gateway = networksById[e.NetworkId].Subnets.FirstOrDefault()?.Gateway ?? "",
+                MacAddress = e.MacAddress,
+            }),
+    };
+
+    // No namespace exists for a container until the data path (issue 5): its state is Docker's "created", not "running".
+    public static ContainerSummary ContainerSummary(ContainerRecord container, SummaryNetworkSettings networks) => new()
+    {
+        Id = container.Id,
+        Names = ["/" + container.Name],
+        Created = container.Created.ToUnixTimeSeconds(),
+        State = "created",
+        Status = "Created",
+        NetworkSettings = networks,
+        Node = container.Host,
+    };
+
+    public static ContainerInspect ContainerInspect(ContainerRecord container, SummaryNetworkSettings networks) => new()
+    {
+        Id = container.Id,
+        Name = "/" + container.Name,
+        Created = container.Created,
+        State = new ContainerState { Status = "created", Running = false },
+        Config = new ContainerConfig { Hostname = container.Name },
+        NetworkSettings = networks,
+        Node = container.Host,
+    };
+
+    public static NodeInfo Node(Node node) => new()
+    {
+        ID = node.Id,
+        Hostname = node.Name,
+        Address = node.UnderlayAddress,
+        Status = node.State == NodeState.Ready ? "ready" : "down",
+        Role = node.Role == NodeRole.Manager ? "manager" : "worker",
+        LastSeen = node.LastSeen,
+    };
+}

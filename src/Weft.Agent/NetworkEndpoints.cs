@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Weft.Api;
+using Weft.Api.Dto;
+using Weft.Control.Errors;
+using Weft.Control.Services;
+using ControlNetworkRequest = Weft.Control.Services.NetworkCreateRequest;
+
+namespace Weft.Agent;
+
+/// <summary><c>/networks</c>: create, list, inspect, remove, connect, disconnect — Docker's routes over the control plane.</summary>
+internal static class NetworkEndpoints
+{
+    public static void MapNetworks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/networks/create", async (Api.Dto.NetworkCreateRequest request, AgentState state, CancellationToken ct) =>
+        {
+            var configs = request.IPAM?.Config ?? [];
+            if (configs.Count > 1)
+            {
+                throw new WeftInvalidArgumentException($"network {request.Name}: Weft networks have one subnet, {configs.Count} were given; create one network per subnet");
+            }
+            var config = configs.FirstOrDefault();
+            var network = await state.Control.Networks.CreateAsync(new ControlNetworkRequest
+            {
+                Name = request.Name,
+                Driver = request.Driver,
+                Subnet = config?.Subnet,
+                Gateway = config?.Gateway,
+                IpRange = config?.IPRange,
+                Options = request.Options ?? [],
+                Labels = request.Labels ?? [],
+                Internal = request.Internal,
+                Attachable = request.Attachable,
+            }, ct);
+            return Results.Json(new NetworkCreateResponse { Id = network.Id }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+
+        app.MapGet("/networks", async (AgentState state, CancellationToken ct) =>
+        {
+            var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
+            var nodes = await NodesByName(state, ct);
+            return (await state.Control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes)).ToList();
+        });
+
+        app.MapGet("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
+        {
+            var network = await state.Control.Networks.InspectAsync(id, ct);
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct));
+        });
+
+        app.MapDelete("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
+        {
+            await state.Control.Networks.RemoveAsync(id, ct);
+            return Results.NoContent();
+        });
+
+        app.MapPost("/networks/{id}/connect", async (string id, NetworkConnectRequest request, AgentState state, CancellationToken ct) =>
+        {
+            var container = await state.Control.Endpoints.InspectContainerAsync(request.Container, ct);
+            await state.Control.Endpoints.CreateAsync(id, container.Name, container.Host, request.EndpointConfig?.IPAMConfig?.IPv4Address, newContainer: false, ct);
+            return Results.Ok();
+        });
+
+        app.MapPost("/networks/{id}/disconnect", async (string id, NetworkDisconnectRequest request, AgentState state, CancellationToken ct) =>
+        {
+            var container = await state.Control.Endpoints.InspectContainerAsync(request.Container, ct);
+            await state.Control.Endpoints.RemoveAsync(id, container.Name, ct);
+            return Results.Ok();
+        });
+    }
+
+    public static async Task<IReadOnlyDictionary<string, Control.Model.Node>> NodesByName(AgentState state, CancellationToken ct) =>
+        (await state.Control.Nodes.ListAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
+}

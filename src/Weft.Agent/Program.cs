@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Weft.Agent;
+
+var socket = new Option<string>("--socket") { Description = "Unix socket to serve the API on", DefaultValueFactory = _ => AgentOptions.DefaultSocketPath };
+var dataDir = new Option<string>("--data-dir") { Description = "Directory for the agent's state (SQLite store, identity)", DefaultValueFactory = _ => AgentOptions.DefaultDataDir };
+var nodeName = new Option<string>("--node-name") { Description = "This host's name in the cluster", DefaultValueFactory = _ => Environment.MachineName };
+var underlay = new Option<string>("--underlay-address") { Description = "IP address peers send VXLAN to", DefaultValueFactory = _ => "" };
+var pool = new Option<string>("--default-address-pool") { Description = "Pool that networks without --subnet get a /24 from", DefaultValueFactory = _ => "10.0.0.0/8" };
+var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port of the cluster channel (mutual TLS)", DefaultValueFactory = _ => Weft.Cluster.Channel.ChannelOptions.DefaultPort };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort };
+root.SetAction(async (parse, ct) =>
+{
+    var options = new AgentOptions
+    {
+        SocketPath = parse.GetValue(socket)!,
+        DataDir = parse.GetValue(dataDir)!,
+        NodeName = parse.GetValue(nodeName)!,
+        UnderlayAddress = parse.GetValue(underlay)!,
+        DefaultAddressPool = parse.GetValue(pool)!,
+        ClusterPort = parse.GetValue(clusterPort),
+    };
+    try
+    {
+        await using var app = AgentHost.Build(options);
+        await app.StartAsync(ct);
+        await app.WaitForShutdownAsync(ct);
+        return 0;
+    }
+    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Control.Errors.WeftException or Weft.Cluster.ClusterException)
+    {
+        await Console.Error.WriteLineAsync($"Error: {e.Message}");
+        return 1;
+    }
+});
+return await root.Parse(args).InvokeAsync();

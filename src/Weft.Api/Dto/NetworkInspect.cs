@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace Weft.Api.Dto;
+
+/// <summary>A network as <c>docker network inspect</c> shows it, plus Weft's Vni, Mtu and Encrypted.</summary>
+public sealed record NetworkInspect
+{
+    public required string Name { get; init; }
+    public required string Id { get; init; }
+    [JsonConverter(typeof(DockerTimeConverter))]
+    public required DateTimeOffset Created { get; init; }
+    public string Scope { get; init; } = "global";
+    public string Driver { get; init; } = "overlay";
+    public bool EnableIPv6 { get; init; }
+    public required IpamInfo IPAM { get; init; }
+    public bool Internal { get; init; }
+    public bool Attachable { get; init; }
+    public bool Ingress { get; init; }
+    public Dictionary<string, NetworkContainer> Containers { get; init; } = [];
+    public Dictionary<string, string> Options { get; init; } = [];
+    public Dictionary<string, string> Labels { get; init; } = [];
+    public List<NetworkPeer> Peers { get; init; } = [];
+
+    /// <summary>Weft: the VXLAN network identifier.</summary>
+    public int Vni { get; init; }
+
+    /// <summary>Weft: MTU of container interfaces on this network.</summary>
+    public int Mtu { get; init; }
+
+    /// <summary>Weft: traffic between hosts is sealed (AEAD).</summary>
+    public bool Encrypted { get; init; }
+}
+
+public sealed record IpamInfo
+{
+    public string Driver { get; set; } = "default";
+    public Dictionary<string, string> Options { get; set; } = [];
+    public List<IpamConfig> Config { get; set; } = [];
+}
+
+/// <summary>One subnet; like Docker, empty fields are left out of the JSON.</summary>
+public sealed record IpamConfig
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Subnet { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IPRange { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Gateway { get; init; }
+}
+
+public sealed record NetworkContainer
+{
+    public required string Name { get; init; }
+    public required string EndpointID { get; init; }
+    public required string MacAddress { get; init; }
+    public required string IPv4Address { get; init; }
+    public string IPv6Address { get; init; } = "";
+}
+
+public sealed record NetworkPeer
+{
+    public required string Name { get; init; }
+    public required string IP { get; init; }
+}

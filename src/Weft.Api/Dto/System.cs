@@ -1,0 +1,46 @@
+namespace Weft.Api.Dto;
+
+/// <summary><c>GET /version</c>.</summary>
+public sealed record VersionInfo
+{
+    public required string Version { get; init; }
+    public required string ApiVersion { get; init; }
+    public required string Os { get; init; }
+    public required string Arch { get; init; }
+    public required string KernelVersion { get; init; }
+    public required string Runtime { get; init; }
+}
+
+/// <summary><c>GET /info</c>.</summary>
+public sealed record SystemInfo
+{
+    public required string ID { get; init; }
+    public required string Name { get; init; }
+    public int Networks { get; init; }
+    public int Containers { get; init; }
+    public required string OperatingSystem { get; init; }
+    public required string KernelVersion { get; init; }
+    public required string Architecture { get; init; }
+    public int NCPU { get; init; }
+    public required string DataDir { get; init; }
+    public required string Socket { get; init; }
+    public string UnderlayAddress { get; init; } = "";
+    public ClusterInfo Cluster { get; init; } = new();
+}
+
+/// <summary>This node's place in the cluster, like Docker's Swarm info.</summary>
+public sealed record ClusterInfo
+{
+    /// <summary>"inactive" before init/join, "active" after.</summary>
+    public string LocalNodeState { get; init; } = "inactive";
+    public string NodeID { get; init; } = "";
+    public bool ControlAvailable { get; init; }
+    public string ManagerAddress { get; init; } = "";
+}
+
+/// <summary>Docker's error body: <c>{"message": "..."}</c>.</summary>
+public sealed record ErrorResponse
+{
+    [System.Text.Json.Serialization.JsonPropertyName("message")]
+    public required string Message { get; init; }
+}

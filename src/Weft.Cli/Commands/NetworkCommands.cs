@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.Net;
+using Weft.Api.Dto;
+using Weft.Cli.Output;
+using Weft.Templates;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft network create|ls|inspect|rm|connect|disconnect</c>, flags as docker's.</summary>
+internal static class NetworkCommands
+{
+    public static readonly string[] SupportedDrivers = ["overlay"];
+
+    public static Command Create(CliContext context)
+    {
+        var network = new Command("network", "Manage overlay networks");
+        network.Subcommands.Add(CreateCommand(context));
+        network.Subcommands.Add(Ls(context));
+        network.Subcommands.Add(Inspect(context));
+        network.Subcommands.Add(Rm(context));
+        network.Subcommands.Add(Connect(context));
+        network.Subcommands.Add(Disconnect(context));
+        return network;
+    }
+
+    private static Command CreateCommand(CliContext context)
+    {
+        var name = new Argument<string>("NETWORK") { Description = "Network name" };
+        var driver = new Option<string>("--driver", "-d") { Description = "Driver (overlay)", DefaultValueFactory = _ => "overlay" };
+        var subnet = new Option<string[]>("--subnet") { Description = "Subnet in CIDR form, e.g. 10.1.0.0/24" };
+        var gateway = new Option<string[]>("--gateway") { Description = "Gateway for the subnet" };
+        var ipRange = new Option<string[]>("--ip-range") { Description = "Allocate container addresses from this sub-range" };
+        var opt = new Option<string[]>("--opt", "-o") { Description = "Driver option k=v (encrypted, vni=N, mtu=N)" };
+        var label = new Option<string[]>("--label") { Description = "Label k=v" };
+        var isInternal = new Option<bool>("--internal") { Description = "Restrict external access to the network" };
+        var attachable = new Option<bool>("--attachable") { Description = "Allow manual container attachment" };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipRange, opt, label, isInternal, attachable };
+        context.Handle(command, async (parse, ct) =>
+        {
+            var driverName = parse.GetValue(driver)!;
+            if (!SupportedDrivers.Contains(driverName, StringComparer.Ordinal))
+            {
+                throw new CliException($"driver \"{driverName}\" is not supported: Weft supports {string.Join(", ", SupportedDrivers)} (use --driver overlay)");
+            }
+            var request = new NetworkCreateRequest
+            {
+                Name = parse.GetValue(name)!,
+                Driver = driverName,
+                Internal = parse.GetValue(isInternal),
+                Attachable = parse.GetValue(attachable),
+                IPAM = Ipam(parse.GetValue(subnet) ?? [], parse.GetValue(gateway) ?? [], parse.GetValue(ipRange) ?? []),
+                Options = KeyValues.Parse(parse.GetValue(opt), "--opt"),
+                Labels = KeyValues.Parse(parse.GetValue(label), "--label"),
+            };
+            using var client = context.Client(parse);
+            var created = await client.CreateNetworkAsync(request, ct);
+            await context.Out.WriteLineAsync(created.Id);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Docker's pairing: each --gateway / --ip-range belongs to the --subnet that contains it.</summary>
+    private static IpamInfo? Ipam(string[] subnets, string[] gateways, string[] ranges)
+    {
+        if (subnets.Length == 0)
+        {
+            if (gateways.Length > 0 || ranges.Length > 0)
+            {
+                throw new CliException("--gateway and --ip-range need a --subnet to belong to; add --subnet CIDR");
+            }
+            return null;
+        }
+        var configs = subnets.Select(s => new IpamConfig { Subnet = s }).ToList();
+        foreach (var gw in gateways)
+        {
+            var index = Owner(subnets, gw, "--gateway");
+            configs[index] = configs[index].Gateway is null
+                ? configs[index] with { Gateway = gw }
+                : throw new CliException($"--gateway {gw}: subnet {subnets[index]} already has gateway {configs[index].Gateway}");
+        }
+        foreach (var range in ranges)
+        {
+            var index = Owner(subnets, range, "--ip-range");
+            configs[index] = configs[index] with { IPRange = range };
+        }
+        return new IpamInfo { Config = configs };
+    }
+
+    private static int Owner(string[] subnets, string value, string flag)
+    {
+        if (subnets.Length == 1)
+        {
+            return 0;
+        }
+        var address = value.Split('/')[0];
+        if (!IPAddress.TryParse(address, out var ip))
+        {
+            throw new CliException($"{flag} \"{value}\" is not an IPv4 address");
+        }
+        for (var i = 0; i < subnets.Length; i++)
+        {
+            if (IPNetwork.TryParse(subnets[i], out var net) && net.Contains(ip))
+            {
+                return i;
+            }
+        }
+        throw new CliException($"{flag} {value} is in none of the subnets {string.Join(", ", subnets)}; give it a matching --subnet");
+    }
+
+    private static Command Ls(CliContext context)
+    {
+        var format = new Option<string?>("--format") { Description = "Go template, or table TEMPLATE, or json" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only display network IDs" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not truncate the output" };
+        var command = new Command("ls", "List networks") { format, quiet, noTrunc };
+        command.Aliases.Add("list");
+        context.Handle(command, async (parse, ct) =>
+        {
+            var template = parse.GetValue(format);
+            DockerFormat.Parse(string.IsNullOrEmpty(template) ? ListRows.NetworkLsDefault : template);
+            using var client = context.Client(parse);
+            var networks = await client.ListNetworksAsync(ct);
+            var rows = networks.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => ListRows.Network(n, parse.GetValue(noTrunc))).ToList();
+            await Printer.ListAsync(context.Out, rows, template, parse.GetValue(quiet), ListRows.NetworkLsDefault, DockerHeaders.NetworkLs);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Inspect(CliContext context)
+    {
+        var names = new Argument<string[]>("NETWORK") { Description = "Network names or IDs", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to each network" };
+        var command = new Command("inspect", "Display detailed information on one or more networks") { names, format };
+        context.Handle(command, async (parse, ct) =>
+        {
+            var template = parse.GetValue(format);
+            if (!string.IsNullOrEmpty(template))
+            {
+                GoTemplate.Parse(template);
+            }
+            using var client = context.Client(parse);
+            var found = new List<System.Text.Json.JsonElement>();
+            var errors = new List<string>();
+            foreach (var name in parse.GetValue(names)!)
+            {
+                try
+                {
+                    found.Add(ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
+                }
+                catch (Api.WeftApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    errors.Add(e.Message);
+                }
+            }
+            if (found.Count > 0 || errors.Count == 0)
+            {
+                await Printer.InspectAsync(context.Out, found, template);
+            }
+            foreach (var error in errors)
+            {
+                await context.Err.WriteLineAsync($"Error: {error}");
+            }
+            return errors.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Rm(CliContext context)
+    {
+        var names = new Argument<string[]>("NETWORK") { Description = "Network names or IDs", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("rm", "Remove one or more networks") { names };
+        command.Aliases.Add("remove");
+        context.Handle(command, async (parse, ct) =>
+        {
+            using var client = context.Client(parse);
+            var status = 0;
+            foreach (var name in parse.GetValue(names)!)
+            {
+                try
+                {
+                    await client.RemoveNetworkAsync(name, ct);
+                    await context.Out.WriteLineAsync(name);
+                }
+                catch (Api.WeftApiException e)
+                {
+                    await context.Err.WriteLineAsync($"Error: {e.Message}");
+                    status = 1;
+                }
+            }
+            return status;
+        });
+        return command;
+    }
+
+    private static Command Connect(CliContext context)
+    {
+        var network = new Argument<string>("NETWORK");
+        var container = new Argument<string>("CONTAINER");
+        var ip = new Option<string?>("--ip") { Description = "IPv4 address for the container on this network" };
+        var command = new Command("connect", "Connect a container to a network") { network, container, ip };
+        context.Handle(command, async (parse, ct) =>
+        {
+            using var client = context.Client(parse);
+            var address = parse.GetValue(ip);
+            await client.ConnectNetworkAsync(parse.GetValue(network)!, new NetworkConnectRequest
+            {
+                Container = parse.GetValue(container)!,
+                EndpointConfig = address is null ? null : new EndpointSettings { IPAMConfig = new EndpointIpamConfig { IPv4Address = address } },
+            }, ct);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Disconnect(CliContext context)
+    {
+        var network = new Argument<string>("NETWORK");
+        var container = new Argument<string>("CONTAINER");
+        var force = new Option<bool>("--force", "-f") { Description = "Force the container to disconnect" };
+        var command = new Command("disconnect", "Disconnect a container from a network") { network, container, force };
+        context.Handle(command, async (parse, ct) =>
+        {
+            using var client = context.Client(parse);
+            await client.DisconnectNetworkAsync(parse.GetValue(network)!,
+                new NetworkDisconnectRequest { Container = parse.GetValue(container)!, Force = parse.GetValue(force) }, ct);
+            return 0;
+        });
+        return command;
+    }
+}

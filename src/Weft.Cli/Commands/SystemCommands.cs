@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft version</c> and <c>weft info</c>.</summary>
+internal static class SystemCommands
+{
+    public const string ClientVersion = "0.1.0";
+
+    public static Command Version(CliContext context)
+    {
+        var command = new Command("version", "Show the Weft version information");
+        context.Handle(command, async (parse, ct) =>
+        {
+            var console = Output.Console.For(context.Out);
+            console.WriteLine("Client:");
+            console.Write(Grid(("Version", ClientVersion), ("OS/Arch", "linux/" + (RuntimeInformation.OSArchitecture == Architecture.X64 ? "amd64" : RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant())),
+                ("Runtime", RuntimeInformation.FrameworkDescription)));
+            using var client = context.Client(parse);
+            var server = await client.GetVersionAsync(ct);
+            console.WriteLine();
+            console.WriteLine($"Server: (unix://{client.SocketPath})");
+            console.Write(Grid(("Version", server.Version), ("API version", server.ApiVersion), ("OS/Arch", $"{server.Os}/{server.Arch}"),
+                ("Kernel version", server.KernelVersion), ("Runtime", server.Runtime)));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Info(CliContext context)
+    {
+        var command = new Command("info", "Display agent and cluster information");
+        context.Handle(command, async (parse, ct) =>
+        {
+            using var client = context.Client(parse);
+            var info = await client.GetInfoAsync(ct);
+            var console = Output.Console.For(context.Out);
+            console.Write(Grid(
+                ("Name", info.Name), ("ID", info.ID), ("Networks", info.Networks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Containers", info.Containers.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Underlay address", info.UnderlayAddress), ("Socket", info.Socket), ("Data dir", info.DataDir),
+                ("Cluster", info.Cluster.LocalNodeState), ("Manager", info.Cluster.ControlAvailable ? "yes (this node)" : info.Cluster.ManagerAddress),
+                ("Operating system", info.OperatingSystem), ("Kernel version", info.KernelVersion), ("Architecture", info.Architecture),
+                ("CPUs", info.NCPU.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Grid Grid(params (string Key, string Value)[] rows)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().PadLeft(1).PadRight(2)).AddColumn();
+        foreach (var (key, value) in rows)
+        {
+            grid.AddRow(Markup.Escape(key + ":"), Markup.Escape(value.Length == 0 ? "-" : value));
+        }
+        return grid;
+    }
+}

@@ -1,0 +1,1 @@
+return await Weft.Cli.WeftCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

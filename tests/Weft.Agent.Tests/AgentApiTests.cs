@@ -1,0 +1,224 @@
+using System.Net;
+using Weft.Api;
+using Weft.Api.Dto;
+
+namespace Weft.Agent.Tests;
+
+/// <summary>A real agent on a temporary socket, driven through <see cref="WeftApiClient"/>.</summary>
+public sealed class AgentApiTests : IAsyncLifetime
+{
+    private RunningAgent _agent = null!;
+    private WeftApiClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _agent = await RunningAgent.StartAsync();
+        _client = _agent.Client();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _agent.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SocketIsMode0660AndVersionAnswers()
+    {
+        Assert.Equal(Weft.Agent.AgentHost.SocketMode, File.GetUnixFileMode(_agent.SocketPath));
+        var version = await _client.GetVersionAsync();
+        Assert.Equal("linux", version.Os);
+        Assert.False(string.IsNullOrEmpty(version.ApiVersion));
+        Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), version.KernelVersion);
+    }
+
+    [Fact]
+    public async Task NetworkLifecycle()
+    {
+        var created = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
+        Assert.Matches("^[0-9a-f]{64}$", created.Id);
+
+        var inspect = await _client.InspectNetworkAsync("app-overlay");
+        Assert.Equal(created.Id, inspect.Id);
+        Assert.Equal("overlay", inspect.Driver);
+        Assert.Equal("global", inspect.Scope);
+        Assert.Equal("default", inspect.IPAM.Driver);
+        var config = Assert.Single(inspect.IPAM.Config);
+        Assert.Equal("10.0.0.0/24", config.Subnet);
+        Assert.Equal("10.0.0.1", config.Gateway);
+        Assert.InRange(inspect.Vni, 4096, 16_777_215);
+        Assert.Equal(inspect.Vni.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            inspect.Options["com.docker.network.driver.overlay.vxlanid_list"]);
+        Assert.False(inspect.Encrypted);
+
+        Assert.Equal(created.Id, (await _client.InspectNetworkAsync(created.Id[..12])).Id);
+        Assert.Equal(["app-overlay"], (await _client.ListNetworksAsync()).Select(n => n.Name));
+
+        await _client.RemoveNetworkAsync("app-overlay");
+        Assert.Empty(await _client.ListNetworksAsync());
+    }
+
+    [Fact]
+    public async Task CreateWithSubnetGatewayRangeOptionsAndLabels()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest
+        {
+            Name = "secure-net",
+            IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.20.0.0/16", Gateway = "10.20.0.254", IPRange = "10.20.5.0/24" }] },
+            Options = new() { ["encrypted"] = "" },
+            Labels = new() { ["team"] = "net" },
+            Internal = true,
+            Attachable = true,
+        });
+        var inspect = await _client.InspectNetworkAsync("secure-net");
+        Assert.Equal(new IpamConfig { Subnet = "10.20.0.0/16", Gateway = "10.20.0.254", IPRange = "10.20.5.0/24" }, inspect.IPAM.Config[0]);
+        Assert.True(inspect.Encrypted);
+        Assert.True(inspect.Internal);
+        Assert.True(inspect.Attachable);
+        Assert.Equal("net", inspect.Labels["team"]);
+        Assert.Equal("", inspect.Options["encrypted"]);
+
+        await _client.CreateContainerAsync("c1", Run("secure-net"));
+        var container = await _client.InspectContainerAsync("c1");
+        Assert.StartsWith("10.20.5.", container.NetworkSettings.Networks["secure-net"].IPAddress);
+    }
+
+    [Fact]
+    public async Task ContainerLifecycleShowsUpInNetworkAndList()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
+        var a = await _client.CreateContainerAsync("container-a", Run("app-overlay"));
+        var b = await _client.CreateContainerAsync("container-b", Run("app-overlay", "10.0.0.77"));
+
+        var network = await _client.InspectNetworkAsync("app-overlay");
+        Assert.Equal("container-a", network.Containers[a.Id].Name);
+        Assert.Equal("10.0.0.2/24", network.Containers[a.Id].IPv4Address);
+        Assert.Equal("02:42:0a:00:00:02", network.Containers[a.Id].MacAddress);
+        Assert.Equal("10.0.0.77/24", network.Containers[b.Id].IPv4Address);
+        Assert.Equal([new NetworkPeer { Name = "h1", IP = "" }], network.Peers);
+
+        var list = await _client.ListContainersAsync();
+        Assert.Equal(["/container-a", "/container-b"], list.SelectMany(c => c.Names).Order());
+        Assert.All(list, c => Assert.Equal("h1", c.Node));
+
+        var inspect = await _client.InspectContainerAsync("container-b");
+        Assert.Equal("/container-b", inspect.Name);
+        Assert.Equal("10.0.0.77", inspect.NetworkSettings.Networks["app-overlay"].IPAddress);
+        Assert.Equal("10.0.0.1", inspect.NetworkSettings.Networks["app-overlay"].Gateway);
+
+        await _client.RemoveContainerAsync("container-a");
+        Assert.Equal(["/container-b"], (await _client.ListContainersAsync()).SelectMany(c => c.Names));
+        Assert.DoesNotContain(a.Id, (await _client.InspectNetworkAsync("app-overlay")).Containers.Keys);
+    }
+
+    [Fact]
+    public async Task ConnectAndDisconnectASecondNetwork()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "front" });
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "back" });
+        await _client.CreateContainerAsync("web", Run("front"));
+
+        await _client.ConnectNetworkAsync("back", new NetworkConnectRequest
+        {
+            Container = "web",
+            EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIpamConfig { IPv4Address = "10.0.1.9" } },
+        });
+        var networks = (await _client.InspectContainerAsync("web")).NetworkSettings.Networks;
+        Assert.Equal(["back", "front"], networks.Keys.Order());
+        Assert.Equal("10.0.1.9", networks["back"].IPAddress);
+
+        await _client.DisconnectNetworkAsync("back", new NetworkDisconnectRequest { Container = "web" });
+        Assert.Equal(["front"], (await _client.InspectContainerAsync("web")).NetworkSettings.Networks.Keys);
+    }
+
+    [Fact]
+    public async Task TypedErrorsBecomeStatusCodesWithMessages()
+    {
+        var missing = await Assert.ThrowsAsync<WeftApiException>(() => _client.InspectNetworkAsync("nope"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("network nope not found", missing.Message);
+
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" });
+        var duplicate = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" }));
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Contains("already exists", duplicate.Message);
+
+        var badOption = await Assert.ThrowsAsync<WeftApiException>(() =>
+            _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "x", Options = new() { ["encrypt"] = "" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, badOption.StatusCode);
+        Assert.Contains("unknown option 'encrypt'", badOption.Message);
+
+        var twoSubnets = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest
+        {
+            Name = "y",
+            IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.1.0.0/24" }, new IpamConfig { Subnet = "10.2.0.0/24" }] },
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, twoSubnets.StatusCode);
+
+        var driver = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "z", Driver = "bridge" }));
+        Assert.Equal(HttpStatusCode.BadRequest, driver.StatusCode);
+        Assert.Contains("overlay", driver.Message);
+    }
+
+    [Fact]
+    public async Task RemovingANetworkWithContainersIsAConflict()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "busy" });
+        await _client.CreateContainerAsync("c", Run("busy"));
+        var error = await Assert.ThrowsAsync<WeftApiException>(() => _client.RemoveNetworkAsync("busy"));
+        Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
+        Assert.Contains("remove them first", error.Message);
+    }
+
+    [Fact]
+    public async Task ContainerWithoutNetworkOrNameIsABadRequest()
+    {
+        var noNetwork = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateContainerAsync("c", new ContainerCreateRequest()));
+        Assert.Equal(HttpStatusCode.BadRequest, noNetwork.StatusCode);
+        Assert.Contains("--network", noNetwork.Message);
+    }
+
+    [Fact]
+    public async Task ExecIsNotImplementedYetAndSaysSoButUnknownContainerIs404()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
+        await _client.CreateContainerAsync("c", Run("n"));
+        var notYet = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("c", new ExecRequest { Cmd = ["true"] }));
+        Assert.Equal(HttpStatusCode.NotImplemented, notYet.StatusCode);
+        Assert.Contains("exec needs the data path (issue 5)", notYet.Message);
+
+        var unknown = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("ghost", new ExecRequest { Cmd = ["true"] }));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task InfoCountsNetworksAndContainers()
+    {
+        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
+        await _client.CreateContainerAsync("c", Run("n"));
+        var info = await _client.GetInfoAsync();
+        Assert.Equal((1, 1, "h1", _agent.SocketPath), (info.Networks, info.Containers, info.Name, info.Socket));
+    }
+
+    [Fact]
+    public async Task StateSurvivesAnAgentRestart()
+    {
+        var created = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "durable" });
+        await _client.CreateContainerAsync("c", Run("durable"));
+        await _agent.StopAsync();
+        Assert.False(File.Exists(_agent.SocketPath));
+        await _agent.StartAsync();
+        var network = await _client.InspectNetworkAsync("durable");
+        Assert.Equal(created.Id, network.Id);
+        Assert.Single(network.Containers);
+    }
+
+    private static ContainerCreateRequest Run(string network, string? ip = null) => new()
+    {
+        HostConfig = new HostConfig { NetworkMode = network },
+        NetworkingConfig = new NetworkingConfig
+        {
+            EndpointsConfig = new() { [network] = new EndpointSettings { IPAMConfig = ip is null ? null : new EndpointIpamConfig { IPv4Address = ip } } },
+        },
+    };
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Weft.Agent.Tests;
+
+namespace Weft.Cli.Tests;
+
+/// <summary>The CLI's entry method against a real agent on a temporary socket (picked via WEFT_HOST).</summary>
+public sealed class CliAgainstAgentTests : IAsyncLifetime
+{
+    private RunningAgent _agent = null!;
+
+    public async Task InitializeAsync() => _agent = await RunningAgent.StartAsync();
+
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
+
+    private Task<CliResult> Weft(params string[] args) =>
+        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_HOST"] = _agent.SocketPath }, args);
+
+    [Fact]
+    public async Task NetworkCreateLsInspectRm()
+    {
+        var create = await Weft("network", "create", "--driver", "overlay", "app-overlay");
+        Assert.Equal((0, ""), (create.ExitCode, create.Err));
+        var id = create.Out.Trim();
+        Assert.Matches("^[0-9a-f]{64}$", id);
+
+        var ls = await Weft("network", "ls");
+        Assert.Equal(0, ls.ExitCode);
+        Assert.Equal(
+            "NETWORK ID     NAME          DRIVER    SCOPE\n" +
+            $"{id[..12]}   app-overlay   overlay   global\n", ls.Out);
+
+        Assert.Equal($"{id[..12]}\n", (await Weft("network", "ls", "-q")).Out);
+        Assert.Equal("app-overlay: overlay\n", (await Weft("network", "ls", "--format", "{{.Name}}: {{.Driver}}")).Out);
+        Assert.Equal($"NETWORK ID\n{id}\n", (await Weft("network", "ls", "--no-trunc", "--format", "table {{.ID}}")).Out);
+
+        var driver = await Weft("network", "inspect", "app-overlay", "--format", "{{.Driver}}");
+        Assert.Equal((0, "overlay\n"), (driver.ExitCode, driver.Out));
+        Assert.Equal("[{\"Subnet\":\"10.0.0.0/24\",\"Gateway\":\"10.0.0.1\"}]\n",
+            (await Weft("network", "inspect", "-f", "{{json .IPAM.Config}}", "app-overlay")).Out);
+
+        var inspect = await Weft("network", "inspect", "app-overlay");
+        Assert.StartsWith("[\n    {\n        \"Name\": \"app-overlay\",", inspect.Out);
+        using (var json = JsonDocument.Parse(inspect.Out))
+        {
+            var network = Assert.Single(json.RootElement.EnumerateArray().ToList());
+            Assert.Equal(id, network.GetProperty("Id").GetString());
+            Assert.Equal("global", network.GetProperty("Scope").GetString());
+            Assert.True(network.GetProperty("Vni").GetInt32() >= 4096);
+            Assert.Equal(1450, network.GetProperty("Mtu").GetInt32());
+            Assert.False(network.GetProperty("Encrypted").GetBoolean());
+        }
+
+        var rm = await Weft("network", "rm", "app-overlay");
+        Assert.Equal((0, "app-overlay\n"), (rm.ExitCode, rm.Out));
+        Assert.Equal("NETWORK ID   NAME      DRIVER    SCOPE\n", (await Weft("network", "ls")).Out);
+    }
+
+    [Fact]
+    public async Task RunPsRm()
+    {
+        await Weft("network", "create", "app-overlay");
+        var run = await Weft("run", "-d", "--name", "container-a", "--network", "app-overlay");
+        Assert.Equal((0, ""), (run.ExitCode, run.Err));
+        var id = run.Out.Trim();
+        Assert.Matches("^[0-9a-f]{64}$", id);
+        var fixedIp = await Weft("run", "-d", "--name", "container-b", "--network", "app-overlay", "--ip", "10.0.0.50");
+        Assert.Equal(0, fixedIp.ExitCode);
+
+        var ps = await Weft("ps", "--format", "{{.Names}} {{.Networks}} {{.IPAddress}} {{.Node}}");
+        Assert.Equal(["container-a app-overlay 10.0.0.2 h1", "container-b app-overlay 10.0.0.50 h1"],
+            ps.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        Assert.Contains(id[..12], (await Weft("ps", "-q")).Out.Split('\n'));
+        var table = await Weft("ps");
+        Assert.StartsWith("CONTAINER ID   IMAGE", table.Out);
+        Assert.Contains("container-a", table.Out);
+
+        Assert.Equal("container-a\n", (await Weft("network", "inspect", "app-overlay", "--format",
+            "{{range .Containers}}{{if eq .Name \"container-a\"}}{{.Name}}{{end}}{{end}}")).Out);
+
+        var rm = await Weft("rm", "container-a");
+        Assert.Equal((0, "container-a\n"), (rm.ExitCode, rm.Out));
+        Assert.Equal("container-b\n", (await Weft("ps", "--format", "{{.Names}}")).Out);
+    }
+
+    [Fact]
+    public async Task ConnectAndDisconnect()
+    {
+        await Weft("network", "create", "front");
+        await Weft("network", "create", "back");
+        await Weft("run", "-d", "--name", "web", "--network", "front");
+        Assert.Equal(0, (await Weft("network", "connect", "--ip", "10.0.1.7", "back", "web")).ExitCode);
+        Assert.Equal("back,front 10.0.1.7,10.0.0.2\n", (await Weft("ps", "--format", "{{.Networks}} {{.IPAddress}}")).Out);
+        Assert.Equal(0, (await Weft("network", "disconnect", "back", "web")).ExitCode);
+        Assert.Equal("front\n", (await Weft("ps", "--format", "{{.Networks}}")).Out);
+    }
+
+    [Fact]
+    public async Task VersionAndInfoTalkToTheAgent()
+    {
+        var version = await Weft("version");
+        Assert.Equal(0, version.ExitCode);
+        Assert.Contains($"Server: (unix://{_agent.SocketPath})", version.Out);
+        var info = await Weft("info");
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("h1", info.Out);
+        Assert.Contains(_agent.SocketPath, info.Out);
+    }
+
+    // Issue 4, "Bad input": each case is exit code 1 and one line saying what is wrong and what to do.
+
+    [Fact]
+    public async Task UnknownNetwork() => (await Weft("network", "inspect", "nope")).AssertOneLineError("network nope not found");
+
+    [Fact]
+    public async Task UnknownNetworkOnRun() =>
+        (await Weft("run", "-d", "--name", "c", "--network", "nope")).AssertOneLineError("network nope not found");
+
+    [Fact]
+    public async Task UnknownContainer()
+    {
+        (await Weft("rm", "ghost")).AssertOneLineError("container ghost not found");
+        (await Weft("exec", "ghost", "true")).AssertOneLineError("container ghost not found");
+    }
+
+    [Fact]
+    public async Task NetworkNameAlreadyInUse()
+    {
+        await Weft("network", "create", "dup");
+        (await Weft("network", "create", "dup")).AssertOneLineError("network dup already exists");
+    }
+
+    [Fact]
+    public async Task ContainerNameAlreadyInUse()
+    {
+        await Weft("network", "create", "n");
+        await Weft("run", "-d", "--name", "c", "--network", "n");
+        (await Weft("run", "-d", "--name", "c", "--network", "n")).AssertOneLineError("container name c is already in use");
+    }
+
+    [Fact]
+    public async Task OverlappingSubnet()
+    {
+        await Weft("network", "create", "--subnet", "10.5.0.0/16", "a");
+        (await Weft("network", "create", "--subnet", "10.5.3.0/24", "b")).AssertOneLineError("overlaps network a");
+    }
+
+    [Fact]
+    public async Task MalformedSubnet() => (await Weft("network", "create", "--subnet", "10.5.0.0/33", "a")).AssertOneLineError("10.5.0.0/33");
+
+    [Fact]
+    public async Task GatewayOutsideSubnet() =>
+        (await Weft("network", "create", "--subnet", "10.5.0.0/24", "--gateway", "10.6.0.1", "a")).AssertOneLineError("outside subnet");
+
+    [Fact]
+    public async Task IpOutsideSubnetOrTaken()
+    {
+        await Weft("network", "create", "--subnet", "10.7.0.0/24", "n");
+        (await Weft("run", "-d", "--name", "a", "--network", "n", "--ip", "10.8.0.5")).AssertOneLineError("10.8.0.5");
+        Assert.Equal(0, (await Weft("run", "-d", "--name", "b", "--network", "n", "--ip", "10.7.0.5")).ExitCode);
+        (await Weft("run", "-d", "--name", "c", "--network", "n", "--ip", "10.7.0.5")).AssertOneLineError("already in use");
+    }
+
+    [Fact]
+    public async Task RemovingANetworkThatStillHasContainers()
+    {
+        await Weft("network", "create", "busy");
+        await Weft("run", "-d", "--name", "c", "--network", "busy");
+        (await Weft("network", "rm", "busy")).AssertOneLineError("remove them first");
+    }
+
+    [Fact]
+    public async Task UnknownOpt() => (await Weft("network", "create", "--opt", "encrypt", "n")).AssertOneLineError("unknown option 'encrypt'");
+
+    [Fact]
+    public async Task UnsupportedDriverListsTheSupportedOnes() =>
+        (await Weft("network", "create", "--driver", "bridge", "n")).AssertOneLineError("Weft supports overlay");
+
+    [Fact]
+    public async Task TemplateThatDoesNotParse()
+    {
+        await Weft("network", "create", "n");
+        (await Weft("network", "inspect", "n", "--format", "{{.Driver")).AssertOneLineError("template: :1:1: unclosed action");
+        (await Weft("network", "ls", "--format", "{{range .Name}}")).AssertOneLineError("expected {{end}}");
+    }
+
+    [Fact]
+    public async Task TemplateThatNamesAMissingField()
+    {
+        await Weft("network", "create", "n");
+        (await Weft("network", "inspect", "n", "--format", "{{.Drvier}}")).AssertOneLineError("can't evaluate field Drvier");
+        var noRows = await Weft("ps", "--format", "{{.Nmes}}"); // like docker: with no rows the template never runs
+        Assert.Equal((0, ""), (noRows.ExitCode, noRows.Out));
+        await Weft("run", "-d", "--name", "c", "--network", "n");
+        (await Weft("ps", "--format", "{{.Nmes}}")).AssertOneLineError("can't evaluate field Nmes");
+    }
+
+    [Fact]
+    public async Task ExecSaysItNeedsTheDataPath()
+    {
+        await Weft("network", "create", "n");
+        await Weft("run", "-d", "--name", "c", "--network", "n");
+        var exec = await Weft("exec", "c", "ping", "-c", "3", "other");
+        exec.AssertOneLineError("exec needs the data path (issue 5)");
+        Assert.Contains("'ping -c 3 other'", exec.Err);
+
+        // The command's own flags pass through also after global options and exec's -i/-t.
+        var withHost = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", _agent.SocketPath, "exec", "-it", "c", "ls", "-la", "--color", "/");
+        withHost.AssertOneLineError("'ls -la --color /'");
+    }
+
+    [Fact]
+    public async Task MissingArgumentIsOneLineWithHelpHint() =>
+        (await Weft("network", "create")).AssertOneLineError("See 'weft network create --help'");
+
+    [Fact]
+    public async Task ClusterInitWithoutAnAddressSaysWhatToPass() =>
+        (await Weft("cluster", "init")).AssertOneLineError("pass --advertise-addr IP or start weftd with --underlay-address IP");
+}

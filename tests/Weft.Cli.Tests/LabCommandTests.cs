@@ -1,0 +1,84 @@
+using Weft.Lab;
+using Weft.TestSupport;
+
+namespace Weft.Cli.Tests;
+
+/// <summary><c>weft lab up|status|down</c> on real namespaces with real weftd processes (root), observed with <c>ip netns list</c> and /proc.</summary>
+public sealed class LabCommandTests : IDisposable
+{
+    private readonly string _prefix = "wt" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+
+    private Task<CliResult> Weft(params string[] args) =>
+        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = _prefix }, args);
+
+    private static IReadOnlyList<string> Namespaces() =>
+        [.. Tool.Run("ip", "netns", "list").EnsureSuccess("ip netns list").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];
+
+    [RootFact("ip")]
+    public async Task UpStatusDownWithoutAgents()
+    {
+        var up = await Weft("lab", "up", "--hosts", "2", "--no-agents");
+        Assert.Equal((0, ""), (up.ExitCode, up.Err));
+        Assert.Contains($"lab '{_prefix}' is up with 2 hosts", up.Out);
+        Assert.Subset(Namespaces().ToHashSet(), new HashSet<string> { $"{_prefix}-net", $"{_prefix}-h1", $"{_prefix}-h2" });
+
+        var again = await Weft("lab", "up", "--hosts", "2", "--no-agents");
+        Assert.Equal($"lab '{_prefix}' is already up with 2 hosts\n", again.Out);
+
+        var status = await Weft("lab", "status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("198.51.100.2", status.Out);
+        Assert.Contains($"/run/weft/{_prefix}-h2/weftd.sock", status.Out);
+        Assert.Contains("not running", status.Out);
+        Assert.Contains($"lab '{_prefix}' is healthy", status.Out);
+
+        var down = await Weft("lab", "down");
+        Assert.Equal(0, down.ExitCode);
+        Assert.Contains("removed 3 namespaces", down.Out);
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
+        Assert.Equal($"lab '{_prefix}' is not up: start it with 'weft lab up'\n", (await Weft("lab", "status")).Out);
+    }
+
+    [RootFact("ip")]
+    public async Task UpStartsAnAgentPerHostAndFormsTheCluster()
+    {
+        var up = await Weft("lab", "up", "--hosts", "2");
+        Assert.Equal((0, ""), (up.ExitCode, up.Err));
+        Assert.Contains("h1 initialized the cluster (manager 198.51.100.1:7946)", up.Out);
+        Assert.Contains("h2 joined the cluster", up.Out);
+        var pids = System.Text.RegularExpressions.Regex.Matches(up.Out, @"pid (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, pids.Count);
+        Assert.All(pids, pid => Assert.Contains("weftd", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
+
+        // The agents share the manager's store over the lab underlay: a network made on h1 is seen from h2.
+        Assert.Equal(0, (await Weft("-H", "h1", "network", "create", "app-overlay")).ExitCode);
+        Assert.Equal("app-overlay\n", (await Weft("-H", "h2", "network", "ls", "--format", "{{.Name}}")).Out);
+        Assert.Equal(0, (await Weft("-H", "h2", "run", "-d", "--name", "container-b", "--network", "app-overlay")).ExitCode);
+        Assert.Equal("h2=198.51.100.2 \n", (await Weft("-H", "h1", "network", "inspect", "app-overlay", "--format",
+            "{{range .Peers}}{{.Name}}={{.IP}} {{end}}")).Out);
+        (await Weft("-H", "h1", "exec", "container-b", "true")).AssertOneLineError("container-b runs on h2: use -H h2");
+
+        Assert.Equal($"lab '{_prefix}' is already up with 2 hosts\n", (await Weft("lab", "up", "--hosts", "2")).Out);
+
+        var down = await Weft("lab", "down");
+        Assert.Equal(0, down.ExitCode);
+        Assert.Contains($"stopped weftd of h1 (pid {pids[0]})", down.Out);
+        Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"weftd {pid} still running"));
+        Assert.False(Directory.Exists($"/run/weft/{_prefix}-h1"));
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BadPrefixIsOneLine() =>
+        (await CliResult.RunAsync(new Dictionary<string, string>(), "--lab-prefix", "bad-prefix!", "lab", "status")).AssertOneLineError("lab prefix 'bad-prefix!'");
+
+    public void Dispose()
+    {
+        if (Environment.UserName == "root")
+        {
+            // Stops the lab's agents by their recorded PIDs, then deletes the namespaces (also when a test failed half-way).
+            Weft("lab", "down").GetAwaiter().GetResult();
+            LabTopology.Down(_prefix);
+        }
+    }
+}
