@@ -19,5 +19,14 @@ public sealed record AgentOptions
     public string DefaultAddressPool { get; init; } = "10.0.0.0/8";
 
     /// <summary>TCP port of the cluster channel (0 = any free port, for tests).</summary>
+    /// <summary>Prefix of the namespaces this agent makes (sandboxes, containers); in the lab "&lt;lab&gt;-hN".</summary>
+    public string NetnsPrefix { get; init; } = "weft";
+
+    /// <summary>Whether this agent runs the userspace data path (sandboxes, TAP, VTEP, DNS); needs root and an underlay address.</summary>
+    public bool DataPath { get; init; }
+
+    /// <summary>UDP port of VXLAN on the underlay (RFC 7348: 4789).</summary>
+    public ushort VxlanPort { get; init; } = Weft.Wire.VxlanHeader.DefaultPort;
+
     public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
 }

@@ -1,7 +1,11 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Weft.Agent.DataPath;
+using Weft.DataPlane;
+using Weft.DataPlane.Devices;
+using Weft.DataPlane.Host;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
@@ -26,6 +30,26 @@ internal static class AgentServices
         services.AddSingleton<AgentState>();
         services.AddSingleton<Membership>();
         services.AddHostedService(provider => provider.GetRequiredService<Membership>());
+        if (options.DataPath) AddDataPath(services, options);
+    }
+
+    /// <summary>The userspace data path: the underlay socket, the VTEP, sandboxes and containers, DNS, and the reconciler driving them.</summary>
+    private static void AddDataPath(IServiceCollection services, AgentOptions options)
+    {
+        if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
+            throw new InvalidOperationException("start weftd: the userspace data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
+        services.AddSingleton(_ => new UdpUnderlay(null, underlay, options.VxlanPort));
+        services.AddSingleton(provider =>
+        {
+            var vtep = new Vtep(provider.GetRequiredService<UdpUnderlay>(), logger: provider.GetRequiredService<ILogger<Vtep>>());
+            vtep.Start();
+            return vtep;
+        });
+        services.AddSingleton(provider => new HostDataPath(
+            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>()));
+        services.AddSingleton<ContainerDns>();
+        services.AddSingleton<HostReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
     }
 
     public static void MapEndpoints(WebApplication app, AgentOptions options)
@@ -43,21 +67,17 @@ internal static class AgentServices
         app.MapCluster();
     }
 
-    /// <summary>MTU of the interface holding the underlay address; 1500 when unknown.</summary>
+    /// <summary>MTU of the interface holding the underlay address (asked over rtnetlink in this namespace); 1500 when unknown.</summary>
     public static int UnderlayMtu(string underlayAddress)
     {
-        if (!IPAddress.TryParse(underlayAddress, out var address))
+        if (!IPAddress.TryParse(underlayAddress, out var address)) return 1500;
+        try
+        {
+            return HostDataPath.UnderlayMtu(address);
+        }
+        catch (InvalidOperationException)
         {
             return 1500;
         }
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            var properties = nic.GetIPProperties();
-            if (properties.UnicastAddresses.Any(u => u.Address.Equals(address)))
-            {
-                return properties.GetIPv4Properties()?.Mtu ?? 1500;
-            }
-        }
-        return 1500;
     }
 }

@@ -43,6 +43,7 @@ public sealed partial class AgentState : IAsyncDisposable
     private ClusterServer? _server;
     private NodeIdentity? _identity;
     private RemoteClusterStore? _remote;
+    private ControlPlane _control;
 
     public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, ILogger<AgentState> logger)
     {
@@ -50,11 +51,23 @@ public sealed partial class AgentState : IAsyncDisposable
         _localStore = localStore;
         _controlOptions = controlOptions;
         _logger = logger;
-        Control = new ControlPlane(localStore, controlOptions);
+        _control = new ControlPlane(localStore, controlOptions);
         ClusterDirectory = Path.Combine(options.DataDir, "cluster");
     }
 
-    public ControlPlane Control { get; private set; }
+    /// <summary>The control plane on the store of the current role; replaced (and <see cref="ControlChanged"/> raised) by init, join and leave.</summary>
+    public ControlPlane Control
+    {
+        get => _control;
+        private set
+        {
+            _control = value;
+            ControlChanged?.Invoke();
+        }
+    }
+
+    /// <summary>Raised after <see cref="Control"/> switched to another store (the reconciler re-reads from it at once).</summary>
+    public event Action? ControlChanged;
 
     public ClusterRole Role { get; private set; }
 

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Weft.Api;
+using Weft.Agent.DataPath;
 using Weft.Api.Dto;
+using Weft.DataPlane.Host;
+using Weft.Linux.Namespaces;
 using Weft.Control.Errors;
 using Weft.Control.Services;
 
@@ -10,7 +13,7 @@ namespace Weft.Agent;
 
 /// <summary>
 /// <c>/containers</c>: create (on this node), list, inspect, remove, exec. A container is a name claimed in the store with
-/// one endpoint per network; its namespace arrives with the data path (issue 5), so exec answers 501 until then.
+/// one endpoint per network; its host's data path makes its namespace, where exec runs the command (501 when the agent runs without a data path).
 /// </summary>
 internal static class ContainerEndpoints
 {
@@ -70,7 +73,15 @@ internal static class ContainerEndpoints
         {
             throw new WeftInvalidArgumentException($"exec {container.Name}: no command given");
         }
-        throw new NotAvailableException(
-            $"exec needs the data path (issue 5): {container.Name} has no network namespace yet, so '{string.Join(' ', request.Cmd)}' cannot run in it");
+        if (!options.DataPath)
+        {
+            throw new NotAvailableException($"exec {container.Name}: this agent runs without a data path (--data-path off), so '{string.Join(' ', request.Cmd)}' has no container namespace to run in");
+        }
+        var ns = new HostNames(options.NetnsPrefix).Container(container.Name);
+        if (!NetworkNamespace.Exists(ns))
+        {
+            throw new WeftConflictException($"exec {container.Name}: its network namespace {ns} is not there yet; try again in a moment, or see the agent's log");
+        }
+        return await ContainerExec.RunAsync(ns, request.Cmd, ct);
     }
 }

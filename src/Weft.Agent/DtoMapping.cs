@@ -61,7 +61,7 @@ internal static class DtoMapping
             }),
     };
 
-    // No namespace exists for a container until the data path (issue 5): its state is Docker's "created", not "running".
+    // The state is Docker's "created": the record says nothing about whether the host's data path has plumbed it yet.
     public static ContainerSummary ContainerSummary(ContainerRecord container, SummaryNetworkSettings networks) => new()
     {
         Id = container.Id,

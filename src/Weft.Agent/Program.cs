@@ -8,7 +8,11 @@ var nodeName = new Option<string>("--node-name") { Description = "This host's na
 var underlay = new Option<string>("--underlay-address") { Description = "IP address peers send VXLAN to", DefaultValueFactory = _ => "" };
 var pool = new Option<string>("--default-address-pool") { Description = "Pool that networks without --subnet get a /24 from", DefaultValueFactory = _ => "10.0.0.0/8" };
 var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port of the cluster channel (mutual TLS)", DefaultValueFactory = _ => Weft.Cluster.Channel.ChannelOptions.DefaultPort };
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort };
+var netnsPrefix = new Option<string>("--netns-prefix") { Description = "Prefix of the network namespaces this agent makes", DefaultValueFactory = _ => "weft" };
+var dataPath = new Option<string>("--data-path") { Description = "userspace (sandboxes, TAP and VTEP; needs root and --underlay-address) or off (API and control plane only)", DefaultValueFactory = _ => "userspace" };
+var vxlanPort = new Option<ushort>("--vxlan-port") { Description = "UDP port of VXLAN on the underlay", DefaultValueFactory = _ => Weft.Wire.VxlanHeader.DefaultPort };
+dataPath.AcceptOnlyFromAmong("userspace", "off");
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -19,6 +23,9 @@ root.SetAction(async (parse, ct) =>
         UnderlayAddress = parse.GetValue(underlay)!,
         DefaultAddressPool = parse.GetValue(pool)!,
         ClusterPort = parse.GetValue(clusterPort),
+        NetnsPrefix = parse.GetValue(netnsPrefix)!,
+        DataPath = parse.GetValue(dataPath) == "userspace",
+        VxlanPort = parse.GetValue(vxlanPort),
     };
     try
     {

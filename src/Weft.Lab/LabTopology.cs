@@ -67,7 +67,20 @@ public static class LabTopology
                 throw new IOException($"lab '{prefix}': namespaces still present after {RemovalTimeout.TotalSeconds} s: {string.Join(", ", names.Where(NetworkNamespace.Exists))}");
             Thread.Sleep(20);
         }
+        RemoveNamespaceConfig(prefix);
         return new LabDownResult(prefix, removed);
+    }
+
+    /// <summary>
+    /// Removes /etc/netns/&lt;name&gt; of the lab's namespaces (the per-namespace files <c>ip netns exec</c> bind-mounts,
+    /// such as a container's resolv.conf written by weftd), which outlive the namespaces themselves.
+    /// </summary>
+    private static void RemoveNamespaceConfig(string prefix)
+    {
+        const string config = "/etc/netns";
+        if (!Directory.Exists(config)) return;
+        foreach (var dir in Directory.GetDirectories(config).Where(d => LabNames.BelongsToLab(prefix, Path.GetFileName(d))))
+            Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>What exists of the lab now, host by host, with a reason for every unhealthy host.</summary>

@@ -179,13 +179,13 @@ public sealed class AgentApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecIsNotImplementedYetAndSaysSoButUnknownContainerIs404()
+    public async Task ExecWithoutADataPathIs501AndUnknownContainerIs404()
     {
         await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
         await _client.CreateContainerAsync("c", Run("n"));
         var notYet = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("c", new ExecRequest { Cmd = ["true"] }));
         Assert.Equal(HttpStatusCode.NotImplemented, notYet.StatusCode);
-        Assert.Contains("exec needs the data path (issue 5)", notYet.Message);
+        Assert.Contains("this agent runs without a data path (--data-path off)", notYet.Message);
 
         var unknown = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("ghost", new ExecRequest { Cmd = ["true"] }));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

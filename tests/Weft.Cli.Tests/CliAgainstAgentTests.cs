@@ -195,12 +195,12 @@ public sealed class CliAgainstAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecSaysItNeedsTheDataPath()
+    public async Task ExecWithoutADataPathSaysSo()
     {
         await Weft("network", "create", "n");
         await Weft("run", "-d", "--name", "c", "--network", "n");
         var exec = await Weft("exec", "c", "ping", "-c", "3", "other");
-        exec.AssertOneLineError("exec needs the data path (issue 5)");
+        exec.AssertOneLineError("this agent runs without a data path (--data-path off)");
         Assert.Contains("'ping -c 3 other'", exec.Err);
 
         // The command's own flags pass through also after global options and exec's -i/-t.

@@ -1,3 +1,4 @@
+using Weft.Linux.Namespaces;
 using System.Diagnostics;
 using System.Globalization;
 using Weft.Api;
@@ -136,13 +137,17 @@ internal static class LabAgents
             RedirectStandardOutput = false,
             RedirectStandardError = false,
         };
-        // sh redirects to the log and execs ip, which execs weftd in the namespace: the PID we get is weftd's.
+        // sh redirects to the log and execs nsenter, which execs weftd in the namespace: the PID we get is weftd's.
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("exec \"$0\" \"$@\" </dev/null >>\"$WEFT_LAB_LOG\" 2>&1");
-        foreach (var argument in (string[])["ip", "netns", "exec", LabNames.HostNamespace(prefix, host), program, .. leading,
+        // nsenter enters only the host's network namespace; `ip netns exec` would also put weftd in a mount namespace of
+        // its own (a slave of the root one), and the namespaces weftd makes for sandboxes and containers would then be
+        // mounted there only: invisible to others and gone with the process, so containers would not survive a restart.
+        foreach (var argument in (string[])["nsenter", $"--net={NetworkNamespace.PathOf(LabNames.HostNamespace(prefix, host))}", program, .. leading,
                      "--socket", AgentAddress.LabSocketPath(prefix, $"h{host}"),
                      "--data-dir", Path.Combine(directory, "data"),
                      "--node-name", $"h{host}",
+                     "--netns-prefix", LabNames.HostNamespace(prefix, host),
                      "--underlay-address", LabNames.HostAddress(host).ToString(),
                      "--cluster-port", ClusterPort.ToString(CultureInfo.InvariantCulture)])
         {

@@ -122,6 +122,7 @@ public sealed partial class HostDataPath : IDisposable
                 inSandbox.SetMtu(port, attachment.Mtu);
                 inSandbox.SetMaster(port, HostNames.Bridge);
                 inSandbox.SetUp(port);
+                LogContainerAttached(_logger, attachment.ContainerName, attachment.Address.ToString(), attachment.Vni);
             }
             inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inContainer.SetMtu(attachment.Interface, attachment.Mtu);
@@ -129,7 +130,6 @@ public sealed partial class HostDataPath : IDisposable
             if (!inContainer.ListAddresses(attachment.Interface).Any(a => a.Address.Equals(address)))
                 inContainer.AddAddress(attachment.Interface, address, attachment.PrefixLength);
             inContainer.SetUp(attachment.Interface);
-            LogContainerAttached(_logger, attachment.ContainerName, attachment.Address.ToString(), attachment.Vni);
         }
     }
 
@@ -149,6 +149,16 @@ public sealed partial class HostDataPath : IDisposable
             }
         }
     }
+
+    /// <summary>Namespaces of containers this agent made (by name prefix), whether or not it still tracks them.</summary>
+    public IReadOnlyList<string> ContainerNamespaces() =>
+        NetworkNamespace.List().Where(n => n.StartsWith(Names.Container(""), StringComparison.Ordinal)).ToList();
+
+    /// <summary>VNIs of the sandboxes this agent made (by name prefix), whether or not it still tracks them.</summary>
+    public IReadOnlyList<uint> SandboxVnis() =>
+        NetworkNamespace.List()
+            .Select(n => n.StartsWith(Names.Sandbox(0)[..^1], StringComparison.Ordinal) && uint.TryParse(n.AsSpan(Names.Sandbox(0).Length - 1), out var vni) ? vni : (uint?)null)
+            .OfType<uint>().ToList();
 
     /// <summary>The MTU of the interface holding <paramref name="underlayAddress"/> in the current namespace (the agent's host).</summary>
     public static int UnderlayMtu(IPAddress underlayAddress)

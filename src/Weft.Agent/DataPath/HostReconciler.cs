@@ -1,0 +1,163 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Weft.Control.Model;
+using Weft.Control.Reconcile;
+using Weft.Control.Store;
+using Weft.DataPlane.Host;
+using Weft.DataPlane.Seams;
+using Weft.Wire;
+
+namespace Weft.Agent.DataPath;
+
+/// <summary>
+/// Turns the cluster's desired state into this host's data plane, level-triggered: on every store change under
+/// networks/, endpoints/ or nodes/ (a watch from the last revision seen) and every few seconds anyway, it reads the
+/// whole desired state, computes <see cref="HostDesiredState"/> for this host and converges the data path to it —
+/// sandboxes, container plumbing, DNS, forwarding entries and peers — adding what is missing and removing what is
+/// stale. Converging from scratch is the same code path, so after a restart the agent rebuilds from the store.
+/// </summary>
+public sealed partial class HostReconciler(
+    AgentState state, HostDataPath dataPath, ContainerDns dns, AgentOptions options, ILogger<HostReconciler> logger) : BackgroundService
+{
+    private static readonly TimeSpan Resync = TimeSpan.FromSeconds(5);
+    private readonly HashSet<(string EndpointId, string Container, uint Vni, string Interface)> _attached = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CancellationTokenSource? _currentWatch;
+
+    /// <summary>Completes after each successful pass (tests and <c>weft</c> wait on it).</summary>
+    public long Passes { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        state.ControlChanged += () => _currentWatch?.Cancel(); // joined or left: read the new store at once
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var store = state.Control.Store;
+                using var resync = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                _currentWatch = resync;
+                var revision = await store.GetRevisionAsync(stoppingToken);
+                await ReconcileAsync(stoppingToken);
+                resync.CancelAfter(Resync);
+                try
+                {
+                    await foreach (var change in store.WatchAsync("", revision + 1, resync.Token))
+                    {
+                        if (!IsRelevant(change.Kv.Key)) continue;
+                        await ReconcileAsync(stoppingToken);
+                    }
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // periodic resync: fall through and read everything again
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPassFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private static bool IsRelevant(string key) =>
+        key.StartsWith(Keys.NetworksPrefix, StringComparison.Ordinal) || key.StartsWith(Keys.EndpointsPrefix, StringComparison.Ordinal) ||
+        key.StartsWith(Keys.NodesPrefix, StringComparison.Ordinal);
+
+    /// <summary>One pass: read the desired state and converge the data path to it.</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var store = state.Control.Store;
+            var networks = await ReadAll<Network>(store, Keys.NetworksPrefix, cancellationToken);
+            var endpoints = await ReadAll<Endpoint>(store, Keys.EndpointsPrefix, cancellationToken);
+            var nodes = await ReadAll<Node>(store, Keys.NodesPrefix, cancellationToken);
+            Apply(HostDesiredState.Compute(options.NodeName, networks, endpoints, nodes));
+            Passes++;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<List<T>> ReadAll<T>(IClusterStore store, string prefix, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        foreach (var kv in await store.ListAsync(prefix, cancellationToken))
+        {
+            if (ModelJson.Deserialize<T>(kv.Value) is { } item) items.Add(item);
+        }
+        return items;
+    }
+
+    private void Apply(HostDesiredState desired)
+    {
+        foreach (var network in desired.Networks)
+            dataPath.EnsureNetwork(network.Vni, network.Mtu, IPv4Address.Parse(network.Gateway), network.PrefixLength);
+
+        var wanted = new HashSet<(string, string, uint, string)>();
+        foreach (var local in desired.Local)
+        {
+            var e = local.Endpoint;
+            var attachment = new ContainerAttachment(e.Id, e.ContainerName, local.Network.Vni, local.Interface,
+                IPv4Address.Parse(e.IPv4Address), e.PrefixLength, local.Network.Mtu);
+            dataPath.AttachContainer(attachment);
+            wanted.Add((e.Id, e.ContainerName, local.Network.Vni, local.Interface));
+        }
+        foreach (var (container, names) in desired.NamesByContainer)
+            dns.Ensure(dataPath.Names.Container(container), names);
+
+        // Containers (or their attachments) that are gone.
+        var remainingContainers = desired.Local.Select(l => l.Endpoint.ContainerName).ToHashSet();
+        foreach (var stale in _attached.Where(a => !wanted.Contains(a)).ToList())
+        {
+            var last = !remainingContainers.Contains(stale.Container);
+            dataPath.DetachContainer(new ContainerAttachment(stale.EndpointId, stale.Container, stale.Vni, stale.Interface, default, 0, 0), last);
+            if (last) dns.Remove(dataPath.Names.Container(stale.Container));
+            _attached.Remove(stale);
+        }
+        _attached.UnionWith(wanted);
+
+        // Forwarding entries and peers, per network.
+        var table = dataPath.Vtep.Table;
+        foreach (var network in desired.Networks)
+        {
+            var remote = desired.Remote.Where(r => r.Vni == network.Vni).ToList();
+            var wantedMacs = remote.Select(r => MacAddress.Parse(r.MacAddress)).ToHashSet();
+            foreach (var entry in table.Endpoints(network.Vni).Where(e => !wantedMacs.Contains(e.Mac)))
+                table.RemoveEndpoint(network.Vni, entry.Mac);
+            foreach (var r in remote)
+                table.SetEndpoint(network.Vni, MacAddress.Parse(r.MacAddress), IPv4Address.Parse(r.IPv4Address), Peer(r.UnderlayAddress));
+            var wantedPeers = remote.Select(r => Peer(r.UnderlayAddress)).ToHashSet();
+            foreach (var peer in table.Peers(network.Vni).Where(p => !wantedPeers.Contains(p)))
+                table.RemovePeer(network.Vni, peer);
+        }
+
+        // Containers removed meanwhile (also while this agent was down): their namespaces go, and the veths with them.
+        var wantedNamespaces = remainingContainers.Select(dataPath.Names.Container).ToHashSet();
+        foreach (var ns in dataPath.ContainerNamespaces().Where(n => !wantedNamespaces.Contains(n)))
+        {
+            dns.Remove(ns);
+            Weft.Linux.Namespaces.NetworkNamespace.DeleteIfExists(ns);
+        }
+
+        // Networks this host no longer takes part in.
+        var joined = desired.Networks.Select(n => n.Vni).ToHashSet();
+        foreach (var vni in dataPath.Networks.Concat(dataPath.SandboxVnis()).Distinct().Where(v => !joined.Contains(v)).ToList())
+            dataPath.RemoveNetwork(vni);
+    }
+
+    private PeerEndpoint Peer(string underlayAddress) => PeerEndpoint.From(new IPEndPoint(IPAddress.Parse(underlayAddress), options.VxlanPort));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "reconcile pass failed; retrying")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+}
