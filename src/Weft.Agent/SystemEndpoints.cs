@@ -14,7 +14,7 @@ internal static class SystemEndpoints
     public static void MapSystem(this IEndpointRouteBuilder app, AgentOptions options, Func<CancellationToken, Task<(int Networks, int Containers, ClusterInfo Cluster, string NodeId)>> state)
     {
         app.MapGet("/version", () => VersionInfo());
-        app.MapGet("/info", async (CancellationToken ct) =>
+        app.MapGet("/info", async (IServiceProvider services, CancellationToken ct) =>
         {
             var (networks, containers, cluster, nodeId) = await state(ct);
             return new SystemInfo
@@ -31,6 +31,7 @@ internal static class SystemEndpoints
                 Socket = options.SocketPath,
                 UnderlayAddress = options.UnderlayAddress,
                 Cluster = cluster,
+                DataPlane = DataPath.DataPlaneReport.Of(services.GetService(typeof(Weft.DataPlane.Vtep)) as Weft.DataPlane.Vtep),
             };
         });
     }

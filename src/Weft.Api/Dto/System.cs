@@ -26,6 +26,29 @@ public sealed record SystemInfo
     public required string Socket { get; init; }
     public string UnderlayAddress { get; init; } = "";
     public ClusterInfo Cluster { get; init; } = new();
+    public DataPlaneInfo DataPlane { get; init; } = new();
+}
+
+/// <summary>This host's data path: mode, packet counters (drops by reason) and the VTEP's forwarding entries.</summary>
+public sealed record DataPlaneInfo
+{
+    /// <summary>"userspace" or "off".</summary>
+    public string Mode { get; init; } = "off";
+    public long Encapsulated { get; init; }
+    public long Decapsulated { get; init; }
+    public long ArpAnswered { get; init; }
+    public long FloodedCopies { get; init; }
+    public Dictionary<string, long> Drops { get; init; } = new();
+    public List<ForwardingEntry> Forwarding { get; init; } = new();
+}
+
+/// <summary>One remote endpoint the VTEP can reach: on VNI, MAC and IP behind the peer VTEP.</summary>
+public sealed record ForwardingEntry
+{
+    public uint Vni { get; init; }
+    public string MacAddress { get; init; } = "";
+    public string IPAddress { get; init; } = "";
+    public string Vtep { get; init; } = "";
 }
 
 /// <summary>This node's place in the cluster, like Docker's Swarm info.</summary>

@@ -31,11 +31,17 @@ internal static class SystemCommands
 
     public static Command Info(CliContext context)
     {
-        var command = new Command("info", "Display agent and cluster information");
+        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to the info object (e.g. '{{json .DataPlane}}')" };
+        var command = new Command("info", "Display agent, cluster and data-plane information") { format };
         context.Handle(command, async (parse, ct) =>
         {
             using var client = context.Client(parse);
             var info = await client.GetInfoAsync(ct);
+            if (parse.GetValue(format) is { Length: > 0 } template)
+            {
+                await Output.Printer.InspectAsync(context.Out, [Output.ListRows.ToElement(info)], template);
+                return 0;
+            }
             var console = Output.Console.For(context.Out);
             console.Write(Grid(
                 ("Name", info.Name), ("ID", info.ID), ("Networks", info.Networks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -43,7 +49,12 @@ internal static class SystemCommands
                 ("Underlay address", info.UnderlayAddress), ("Socket", info.Socket), ("Data dir", info.DataDir),
                 ("Cluster", info.Cluster.LocalNodeState), ("Manager", info.Cluster.ControlAvailable ? "yes (this node)" : info.Cluster.ManagerAddress),
                 ("Operating system", info.OperatingSystem), ("Kernel version", info.KernelVersion), ("Architecture", info.Architecture),
-                ("CPUs", info.NCPU.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                ("CPUs", info.NCPU.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Data path", info.DataPlane.Mode),
+                ("Encapsulated", info.DataPlane.Encapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Decapsulated", info.DataPlane.Decapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Drops", string.Join(", ", info.DataPlane.Drops.Where(d => d.Value > 0).Select(d => $"{d.Key} {d.Value}"))),
+                ("Remote endpoints", info.DataPlane.Forwarding.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
             return 0;
         });
         return command;

@@ -1,0 +1,29 @@
+using Weft.Api.Dto;
+using Weft.DataPlane;
+
+namespace Weft.Agent.DataPath;
+
+/// <summary>The VTEP's counters and forwarding entries as the API shows them in <c>/info</c> (<c>weft info</c>).</summary>
+public static class DataPlaneReport
+{
+    public static DataPlaneInfo Of(Vtep? vtep)
+    {
+        if (vtep is null) return new DataPlaneInfo();
+        var counters = vtep.Counters.Snapshot();
+        return new DataPlaneInfo
+        {
+            Mode = "userspace",
+            Encapsulated = counters.Encapsulated,
+            Decapsulated = counters.Decapsulated,
+            ArpAnswered = counters.ArpAnswered,
+            FloodedCopies = counters.FloodedCopies,
+            Drops = counters.Drops.ToDictionary(d => d.Key.ToString(), d => d.Value),
+            Forwarding = vtep.Vnis.Order()
+                .SelectMany(vni => vtep.Table.Endpoints(vni).Select(e => new ForwardingEntry
+                {
+                    Vni = vni, MacAddress = e.Mac.ToString(), IPAddress = e.Ip.ToString(), Vtep = e.Vtep.ToString(),
+                }))
+                .ToList(),
+        };
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Weft.Linux.Namespaces;
+using Weft.TestSupport;
+
+namespace Weft.Lab.Tests;
+
+/// <summary>
+/// Issue 5's acceptance tests: the overlay end to end in the lab with real agents, real namespaces, the kernel's own
+/// ping and TCP, tshark on the underlay. Each test leaves container-a (h1) and container-b (h2) as it found them.
+/// </summary>
+public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<OverlayLab>
+{
+    [RootFact("ip", "ping", "getent")]
+    public void Container_a_pings_container_b_by_name_resolved_by_weft_dns()
+    {
+        Assert.Equal("overlay\n", lab.Must("-H", "h1", "network", "inspect", "app-overlay", "--format", "{{.Driver}}"));
+        var b = lab.AddressOf("container-b");
+
+        var ping = lab.Weft("-H", "h1", "exec", "container-a", "ping", "-c", "3", "container-b");
+        Assert.True(ping.ExitCode == 0, ping.Err + ping.Out);
+        Assert.Contains($"PING container-b ({b})", ping.Out);
+        Assert.Contains("3 received", ping.Out);
+
+        Assert.Contains("nameserver 127.0.0.11", lab.Must("-H", "h1", "exec", "container-a", "cat", "/etc/resolv.conf"));
+        Assert.StartsWith(b + " ", lab.Must("-H", "h1", "exec", "container-a", "getent", "hosts", "container-b"));
+        // The same resolver answers with the network-qualified name, as Docker's does.
+        Assert.StartsWith(b + " ", lab.Must("-H", "h1", "exec", "container-a", "getent", "hosts", "container-b.app-overlay"));
+    }
+
+    [RootFact("ip", "ping", "tcpdump", "tshark")]
+    public void The_underlay_carries_vxlan_with_the_networks_vni_and_the_container_addresses_inside()
+    {
+        var a = lab.AddressOf("container-a");
+        var b = lab.AddressOf("container-b");
+        var pcap = Path.Combine(Path.GetTempPath(), $"{lab.Prefix}-overlay.pcap");
+        try
+        {
+            using (PacketCapture.Start($"{lab.Prefix}-h2", "eth0", pcap, "udp", "port", "4789"))
+                Assert.Equal(0, lab.Weft("-H", "h1", "exec", "container-a", "ping", "-c", "2", "container-b").ExitCode);
+
+            var echoes = Tshark.Dissect(pcap).Where(p => p.LayerNames.Contains("vxlan") && p.LayerNames.Contains("icmp")).ToList();
+            Assert.True(echoes.Count >= 4, $"tshark saw {echoes.Count} ICMP packets in VXLAN");
+            Assert.All(echoes, p =>
+            {
+                Assert.Equal(lab.Vni, p.Field("vxlan", "vxlan.vni"));
+                Assert.Equal(new[] { a, b }.Order(), new[] { p.Field("ip", "ip.src", 1), p.Field("ip", "ip.dst", 1) }.Order());
+                Assert.Equal(new[] { "198.51.100.1", "198.51.100.2" }, new[] { p.Field("ip", "ip.src"), p.Field("ip", "ip.dst") }.Order());
+            });
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
+
+    [RootFact("ip", "ping")]
+    public void A_container_on_another_network_cannot_reach_container_b_and_the_drop_is_counted()
+    {
+        lab.Must("-H", "h1", "network", "create", "other-net");
+        lab.Must("-H", "h1", "run", "-d", "--name", "intruder", "--network", "other-net");
+        try
+        {
+            var intruder = lab.NamespaceOf("intruder", 1);
+            Assert.True(OverlayLab.Eventually(() => NetworkNamespace.Exists(intruder), TimeSpan.FromSeconds(3)));
+            // Even told that app-overlay's subnet is on its link, the intruder's frames stay on its own VNI.
+            var subnet = lab.AddressOf("container-b")[..lab.AddressOf("container-b").LastIndexOf('.')] + ".0/24";
+            Tool.Run("ip", "-n", intruder, "route", "add", subnet, "dev", "eth0").EnsureSuccess("ip route add");
+            var before = ArpNotRemoteDrops();
+
+            var ping = Tool.Run("ip", ["netns", "exec", intruder, "ping", "-c", "2", "-W", "1", lab.AddressOf("container-b")], TimeSpan.FromSeconds(10));
+            Assert.NotEqual(0, ping.ExitCode);
+            Assert.True(ArpNotRemoteDrops() > before, "h1's VTEP counted the intruder's ARP for container-b as a drop");
+        }
+        finally
+        {
+            lab.Weft("-H", "h1", "rm", "intruder");
+            lab.Weft("-H", "h1", "network", "rm", "other-net");
+        }
+    }
+
+    [RootFact("ip")]
+    public async Task A_20_MB_tcp_transfer_between_the_containers_arrives_intact()
+    {
+        var data = RandomNumberGenerator.GetBytes(20 * 1024 * 1024);
+        var b = IPAddress.Parse(lab.AddressOf("container-b"));
+        using var listener = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-b", 2), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 5001));
+        listener.Listen(1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var receive = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptAsync(timeout.Token);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = await connection.ReceiveAsync(buffer, timeout.Token)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                total += n;
+            }
+            return (total, sha.GetHashAndReset());
+        });
+        using (var client = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-a", 1), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(new IPEndPoint(b, 5001), timeout.Token);
+            await client.SendAsync(data, timeout.Token);
+            client.Shutdown(SocketShutdown.Send);
+            var (total, hash) = await receive;
+            Assert.Equal(data.LongLength, total);
+            Assert.Equal(SHA256.HashData(data), hash);
+        }
+    }
+
+    [RootFact("ip", "getent")]
+    public void A_removed_container_stops_resolving_and_h1_forgets_its_mac_within_2_seconds()
+    {
+        lab.Must("-H", "h2", "run", "-d", "--name", "container-d", "--network", "app-overlay");
+        var d = lab.AddressOf("container-d");
+        Assert.True(OverlayLab.Eventually(() => ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(1)), "h1 learned container-d within 1 s");
+        Assert.True(OverlayLab.Eventually(() => Resolves("container-d"), TimeSpan.FromSeconds(1)), "container-d resolves within 1 s");
+
+        lab.Must("-H", "h2", "rm", "container-d");
+        Assert.True(OverlayLab.Eventually(() => !ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(2)), "h1 forgot container-d's MAC within 2 s");
+        Assert.True(OverlayLab.Eventually(() => !Resolves("container-d"), TimeSpan.FromSeconds(2)), "container-d stopped resolving within 2 s");
+        Assert.True(OverlayLab.Eventually(() => !NetworkNamespace.Exists(lab.NamespaceOf("container-d", 2)), TimeSpan.FromSeconds(2)), "its namespace is gone");
+    }
+
+    [RootFact("ip", "ping")]
+    public void After_weftd_on_h2_restarts_container_a_still_reaches_container_b()
+    {
+        var pidFile = $"/run/weft/{lab.Prefix}-h2/weftd.pid";
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Tool.Run("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess("kill weftd");
+        Assert.True(OverlayLab.Eventually(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10)), "weftd of h2 stopped");
+
+        Assert.Contains("started weftd in", lab.Must("lab", "up", "--hosts", "3"));
+        Assert.True(OverlayLab.Eventually(
+            () => lab.Weft("-H", "h1", "exec", "container-a", "ping", "-c", "1", "-W", "1", "container-b").ExitCode == 0, TimeSpan.FromSeconds(10)),
+            "container-a reaches container-b after h2's agent restarted");
+    }
+
+    [RootFact("ip", "ping")]
+    public void Three_containers_on_three_hosts_all_reach_each_other()
+    {
+        lab.Must("-H", "h3", "run", "-d", "--name", "container-c", "--network", "app-overlay");
+        try
+        {
+            var hosts = new[] { ("container-a", "h1"), ("container-b", "h2"), ("container-c", "h3") };
+            foreach (var (from, host) in hosts)
+            {
+                foreach (var (to, _) in hosts.Where(h => h.Item1 != from))
+                {
+                    Assert.True(OverlayLab.Eventually(
+                        () => lab.Weft("-H", host, "exec", from, "ping", "-c", "1", "-W", "1", to).ExitCode == 0, TimeSpan.FromSeconds(3)),
+                        $"{from} -> {to}");
+                }
+            }
+        }
+        finally
+        {
+            lab.Weft("-H", "h3", "rm", "container-c");
+        }
+    }
+
+    private long ArpNotRemoteDrops() =>
+        JsonDocument.Parse(lab.Must("-H", "h1", "info", "--format", "{{json .DataPlane.Drops}}")).RootElement.GetProperty("ArpNotRemote").GetInt64();
+
+    private string ForwardingOnH1() => lab.Must("-H", "h1", "info", "--format", "{{json .DataPlane.Forwarding}}");
+
+    private bool Resolves(string name) => lab.Weft("-H", "h1", "exec", "container-a", "getent", "hosts", name).ExitCode == 0;
+}
