@@ -6,7 +6,8 @@ namespace Weft.Bench.Tests;
 
 /// <summary>
 /// Smoke tests of <c>bench/dataplane</c>: a <c>--quick</c> run (1 × 2 s iperf3, 20 pings; about 30 s) prints a row with
-/// numbers for every path and the ratio line, and leaves no namespace of its lab behind; an interrupted run cleans up too.
+/// numbers for every path and the ratio line, and leaves no namespace of its lab behind; a run interrupted right after its
+/// first iperf3 server started (the underlay's, right after lab up: about 15 s) cleans up too.
 /// The numbers themselves are not asserted (a benchmark, not a unit test). Observed with <c>ip netns list</c> and
 /// <c>/proc</c>, never through Weft.
 /// </summary>
