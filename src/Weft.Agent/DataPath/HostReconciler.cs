@@ -24,6 +24,7 @@ public sealed partial class HostReconciler(
     private readonly HashSet<(string EndpointId, string Container, uint Vni, string Interface)> _attached = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CancellationTokenSource? _currentWatch;
+    private Dictionary<string, string> _underlayByNode = new();
 
     /// <summary>Completes after each successful pass (tests and <c>weft</c> wait on it).</summary>
     public long Passes { get; private set; }
@@ -45,7 +46,7 @@ public sealed partial class HostReconciler(
                 {
                     await foreach (var change in store.WatchAsync("", revision + 1, resync.Token))
                     {
-                        if (!IsRelevant(change.Kv.Key)) continue;
+                        if (!IsRelevant(change)) continue;
                         await ReconcileAsync(stoppingToken);
                     }
                 }
@@ -66,9 +67,19 @@ public sealed partial class HostReconciler(
         }
     }
 
-    private static bool IsRelevant(string key) =>
-        key.StartsWith(Keys.NetworksPrefix, StringComparison.Ordinal) || key.StartsWith(Keys.EndpointsPrefix, StringComparison.Ordinal) ||
-        key.StartsWith(Keys.NodesPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// Networks and endpoints always matter; a node record only when its underlay address is new or changed (heartbeats
+    /// rewrite node records every second and must not cost a full pass on every host).
+    /// </summary>
+    private bool IsRelevant(WatchEvent change)
+    {
+        var key = change.Kv.Key;
+        if (key.StartsWith(Keys.NetworksPrefix, StringComparison.Ordinal) || key.StartsWith(Keys.EndpointsPrefix, StringComparison.Ordinal)) return true;
+        if (!key.StartsWith(Keys.NodesPrefix, StringComparison.Ordinal)) return false;
+        if (change.Type == WatchEventType.Delete) return true;
+        var node = ModelJson.Deserialize<Node>(change.Kv.Value);
+        return node is null || !_underlayByNode.TryGetValue(node.Name, out var known) || known != node.UnderlayAddress;
+    }
 
     /// <summary>One pass: read the desired state and converge the data path to it.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)
@@ -81,6 +92,7 @@ public sealed partial class HostReconciler(
             var endpoints = await ReadAll<Endpoint>(store, Keys.EndpointsPrefix, cancellationToken);
             var nodes = await ReadAll<Node>(store, Keys.NodesPrefix, cancellationToken);
             Apply(HostDesiredState.Compute(options.NodeName, networks, endpoints, nodes));
+            _underlayByNode = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
             Passes++;
         }
         finally
@@ -110,8 +122,11 @@ public sealed partial class HostReconciler(
             var e = local.Endpoint;
             var attachment = new ContainerAttachment(e.Id, e.ContainerName, local.Network.Vni, local.Interface,
                 IPv4Address.Parse(e.IPv4Address), e.PrefixLength, local.Network.Mtu);
-            dataPath.AttachContainer(attachment);
-            wanted.Add((e.Id, e.ContainerName, local.Network.Vni, local.Interface));
+            var key = (e.Id, e.ContainerName, local.Network.Vni, local.Interface);
+            // Idempotent, but a few netlink calls: once per process, or again if the container's namespace vanished.
+            if (!_attached.Contains(key) || !Weft.Linux.Namespaces.NetworkNamespace.Exists(dataPath.Names.Container(e.ContainerName)))
+                dataPath.AttachContainer(attachment);
+            wanted.Add(key);
         }
         foreach (var (container, names) in desired.NamesByContainer)
             dns.Ensure(dataPath.Names.Container(container), names);
