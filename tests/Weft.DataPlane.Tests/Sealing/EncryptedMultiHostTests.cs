@@ -67,7 +67,11 @@ public sealed class EncryptedMultiHostTests : IDisposable
     private bool CapturedContains(uint vni, byte[] needle) =>
         _fabric.Captured.Any(d => VxlanHeader.TryRead(d.Payload, out var h) && h.Vni == vni && Contains(d.Payload, needle));
 
-    private static bool Eventually(Func<bool> condition) => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(3));
+    private List<SealHeader> SealedTo(SimulatedHost host) => _fabric.Captured
+        .Where(d => d.To == host.Address && SealFormat.IsSealed(d.Payload))
+        .Select(d => SealHeader.TryRead(d.Payload.AsSpan(VxlanHeader.Size), out var h) ? h : default).ToList();
+
+    private static bool Eventually(Func<bool> condition) => SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10));
 
     [Fact]
     public void Ping_works_across_three_hosts_and_every_datagram_on_the_wire_is_sealed()
@@ -153,7 +157,6 @@ public sealed class EncryptedMultiHostTests : IDisposable
     public void Continuous_traffic_across_a_key_rotation_loses_nothing()
     {
         const int total = 1500;
-        using var sending = new ManualResetEventSlim();
         var sender = new Thread(() =>
         {
             for (var seq = 0; seq < total; seq++)
@@ -161,26 +164,27 @@ public sealed class EncryptedMultiHostTests : IDisposable
                 var payload = new byte[8];
                 BitConverter.TryWriteBytes(payload, seq);
                 _a.Send(UdpWith(_a, _b, payload));
-                if (seq == 100) sending.Set();
                 if (seq % 10 == 0) Thread.Sleep(1);
             }
         });
         sender.Start();
-        Assert.True(sending.Wait(TimeSpan.FromSeconds(5)));
+        Assert.True(Eventually(() => SealedTo(H2).Count >= 100), "traffic flows with epoch 1 before the rotation");
 
         var next = SealKit.NewKey();
         foreach (var ring in _rings) ring.Install(2, next);   // 1. every member accepts epoch 2
         foreach (var ring in _rings) ring.Activate(2);        // 2. every member sends with it
-        Thread.Sleep(100);                                    //    overlap: epoch-1 datagrams still in flight are accepted
+        // Overlap: epoch-1 datagrams still in flight are accepted. The test waits until h2 has opened every datagram sent
+        // before the first epoch-2 one (the agent waits a fixed overlap instead), so a loaded machine cannot make it flaky.
+        Assert.True(Eventually(() => SealedTo(H2).Any(h => h.Epoch == 2)));
+        var inFlight = SealedTo(H2).Count;
+        Assert.True(Eventually(() => H2.Vtep.Counters.Snapshot().Opened >= inFlight));
         foreach (var ring in _rings) Assert.Equal(1, ring.RetireAllButSending()); // 3. epoch 1 erased
         sender.Join();
 
         Assert.True(Eventually(() => _b.Received.Count == total), $"received {_b.Received.Count} of {total}");
         var sequences = _b.Received.Select(f => BitConverter.ToInt32(f, f.Length - 8)).ToHashSet();
         Assert.Equal(total, sequences.Count);
-        var epochs = _fabric.Captured.Where(d => d.To == H2.Address && SealFormat.IsSealed(d.Payload))
-            .Select(d => SealHeader.TryRead(d.Payload.AsSpan(VxlanHeader.Size), out var h) ? h.Epoch : 0).ToHashSet();
-        Assert.Equal(new HashSet<uint> { 1, 2 }, epochs);
+        Assert.Equal(new HashSet<uint> { 1, 2 }, SealedTo(H2).Select(h => h.Epoch).ToHashSet());
         Assert.Equal(0, H2.Vtep.Counters.Snapshot().TotalDrops);
         Assert.True(_a.Ping(_b.Ip, 9), "ping after the rotation");
     }
@@ -221,6 +225,21 @@ public sealed class EncryptedMultiHostTests : IDisposable
     }
 
     [Fact]
+    public void A_sealed_datagram_on_a_vni_that_is_plain_here_is_dropped_as_unknown_key_not_delivered_as_garbage()
+    {
+        Assert.True(H2.Vtep.ClearEncryption(SecureNet));
+        Assert.False(H2.Vtep.TryGetEncryption(SecureNet, out _));
+        _a.Send(UdpWith(_a, _b, Marker));
+        Assert.True(Eventually(() => H2.Vtep.Counters[DropReason.UnknownKey] == 1));
+        Assert.Empty(_b.Received);
+
+        H2.Vtep.SetEncryption(SecureNet, _rings[1]);
+        Assert.True(H2.Vtep.TryGetEncryption(SecureNet, out var ring) && ring == _rings[1]);
+        _a.Send(UdpWith(_a, _b, Marker));
+        Assert.True(Eventually(() => _b.Received.Count(f => Contains(f, Marker)) == 1));
+    }
+
+    [Fact]
     public void Random_bytes_to_an_encrypted_vni_never_throw_and_never_deliver()
     {
         using var underlay = new VirtualFabric().Connect("198.51.100.50");
@@ -234,8 +253,6 @@ public sealed class EncryptedMultiHostTests : IDisposable
         genuine.Load(UdpWith(_a, _b, Marker));
         PacketSealer.TrySeal(genuine, SecureNet, _rings[0], out _);
         var sealedDatagram = genuine.Data.ToArray();
-        var batch = new PacketBuffer[1];
-        var scratch = new PacketBuffer[1];
         var count = 0;
 
         Gen.Select(Gen.Byte.Array[0, 200], Gen.Int[0, 3], Gen.Int[0, 10_000], Gen.Byte[1, 255]).Sample((bytes, mode, position, flip) =>
@@ -257,9 +274,8 @@ public sealed class EncryptedMultiHostTests : IDisposable
             var buffer = new PacketBuffer(4096);
             buffer.Load(datagram);
             buffer.Peer = peer;
-            batch[0] = buffer;
-            vtep.ProcessFromUnderlay(batch, scratch);
-            count++;
+            vtep.ProcessFromUnderlay(new[] { buffer }, new PacketBuffer[1]); // CsCheck samples on several threads
+            Interlocked.Increment(ref count);
         }, iter: 2000);
 
         Assert.Empty(device.Written);
