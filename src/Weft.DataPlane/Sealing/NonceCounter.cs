@@ -9,7 +9,8 @@ namespace Weft.DataPlane.Sealing;
 /// Numbers are reserved ahead in blocks (<see cref="DefaultReservation"/>, 2^20): before any number at or above the
 /// reserved mark is used, the new mark is written to a small state file and fsync'd. After a restart the counter resumes at
 /// the saved mark, so every number used before the crash (all below that mark) is skipped; at most one block is wasted per
-/// restart. As a second floor the counter also starts no lower than the wall clock in nanoseconds since 1970 (no host sends
+/// restart. Half way through a block the next one is reserved on a thread-pool thread, so senders rarely wait for the disk.
+/// As a second floor the counter also starts no lower than the wall clock in nanoseconds since 1970 (no host sends
 /// a packet per nanosecond), which protects against a lost state file as long as the clock did not go back.
 ///
 /// The file holds two 16-byte slots (magic, mark, CRC-32) written alternately in place: a write torn by a crash damages
@@ -97,7 +98,14 @@ public sealed class NonceCounter : IDisposable
     public bool TryNext(out ulong value)
     {
         value = Interlocked.Increment(ref _next) - 1;
-        if (value < Volatile.Read(ref _reserved)) return true;
+        var reserved = Volatile.Read(ref _reserved);
+        if (value < reserved)
+        {
+            // Half way through a block exactly one caller gets this value: it has the next block reserved in the
+            // background, so the data path does not wait for the fsync unless it overtakes the disk.
+            if (value == reserved - (_reservation / 2) && _reservation > 1) ThreadPool.UnsafeQueueUserWorkItem(ReserveAhead, this, preferLocal: false);
+            return true;
+        }
         lock (_reserveLock)
         {
             while (value >= _reserved)
@@ -109,6 +117,18 @@ public sealed class NonceCounter : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static void ReserveAhead(NonceCounter counter)
+    {
+        lock (counter._reserveLock)
+        {
+            // Skip when a waiting caller already extended the reservation past the half-way point again.
+            if (counter._reserved - Math.Min(Volatile.Read(ref counter._next), counter._reserved) <= counter._reservation / 2)
+            {
+                counter.TryReserve(out _); // on failure the next caller past the mark retries synchronously
+            }
+        }
+    }
 
     private bool TryReserve(out string? error)
     {

@@ -31,7 +31,19 @@ public sealed class NonceCounterTests : IDisposable
         Assert.Equal(100UL, counter.Reserved);
         var taken = Take(counter, 250);
         Assert.Equal(Enumerable.Range(0, 250).Select(i => (ulong)i), taken);
-        Assert.Equal(300UL, counter.Reserved);
+        Assert.True(SpinWait.SpinUntil(() => counter.Reserved == 300, TimeSpan.FromSeconds(10)), "the third block is reserved ahead");
+    }
+
+    [Fact]
+    public void The_next_block_is_reserved_in_the_background_half_way_through_the_current_one()
+    {
+        using var counter = NonceCounter.Open(_kit.StatePath("ahead"), reservation: 100, time: Epoch);
+        Take(counter, 49);
+        Thread.Sleep(50);
+        Assert.Equal(100UL, counter.Reserved);
+        Take(counter, 2); // 50 is the half-way number
+        Assert.True(SpinWait.SpinUntil(() => counter.Reserved == 200, TimeSpan.FromSeconds(10)));
+        Assert.Equal(Enumerable.Range(51, 100).Select(i => (ulong)i), Take(counter, 100));
     }
 
     [Fact]
