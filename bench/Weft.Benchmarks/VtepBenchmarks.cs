@@ -67,19 +67,4 @@ public class VtepBenchmarks
         _vtep.ProcessFromUnderlay(_one, _scratch);
         return buffer.Length;
     }
-
-    private sealed class DiscardUnderlay : IUnderlay
-    {
-        public PeerEndpoint LocalEndpoint { get; } = PeerEndpoint.Parse("198.51.100.1", 4789);
-        public int Receive(Span<PacketBuffer> packets, CancellationToken cancellationToken) => 0;
-        public void Send(ReadOnlySpan<PacketBuffer> packets) { }
-        public void Dispose() { }
-    }
-
-    private sealed class DiscardDevice : IFrameDevice
-    {
-        public int Read(Span<PacketBuffer> packets, CancellationToken cancellationToken) => 0;
-        public void Write(ReadOnlySpan<PacketBuffer> packets) { }
-        public void Dispose() { }
-    }
 }

@@ -1,5 +1,6 @@
 using Weft.DataPlane.Counters;
 using Weft.DataPlane.Seams;
+using Weft.DataPlane.Sealing;
 using Weft.Wire;
 
 namespace Weft.DataPlane;
@@ -7,8 +8,8 @@ namespace Weft.DataPlane;
 public sealed partial class Vtep
 {
     /// <summary>
-    /// Handles a batch of datagrams from the underlay: admission (I flag, local VNI, known peer of that VNI, sane inner
-    /// Ethernet), then strips the VXLAN header in place and writes the inner frames to their VNI's device, one write per VNI.
+    /// Handles a batch of datagrams from the underlay: admission (I flag, local VNI, known peer of that VNI, seal opened on
+    /// an encrypted VNI, sane inner Ethernet), then strips the VXLAN header (and seal) in place and writes the inner frames to their VNI's device, one write per VNI.
     /// Everything else is dropped and counted by reason; nothing here throws on malformed input.
     /// </summary>
     /// <param name="scratch">An array at least as long as <paramref name="datagrams"/>, reused across calls.</param>
@@ -45,14 +46,41 @@ public sealed partial class Vtep
             Counters.Drop(DropReason.UnknownPeer);
             return false;
         }
-        EthernetHeader.TryRead(data[VxlanHeader.Size..], out var inner);
+        if (!TryUnwrap(vxlan.Vni, buffer)) return false;
+        EthernetHeader.TryRead(buffer.Data, out var inner);
         if (inner.Source.IsMulticast || inner.Source.IsZero)
         {
             Counters.Drop(DropReason.InvalidInnerFrame);
             return false;
         }
-        buffer.TryTrimFront(VxlanHeader.Size);
         buffer.Vni = vxlan.Vni;
+        return true;
+    }
+
+    /// <summary>
+    /// Leaves the inner frame in <paramref name="buffer"/>: strips the VXLAN header of a plain VNI, opens the seal of an
+    /// encrypted one (fail closed: unsealed, unknown key, bad seal and replay are dropped). A sealed datagram on a VNI that
+    /// is plain here is dropped as UnknownKey rather than handed on as garbage.
+    /// </summary>
+    private bool TryUnwrap(uint vni, PacketBuffer buffer)
+    {
+        var ring = EncryptionOf(vni);
+        if (ring is null)
+        {
+            if (SealFormat.IsSealed(buffer.Data))
+            {
+                Counters.Drop(DropReason.UnknownKey);
+                return false;
+            }
+            buffer.TryTrimFront(VxlanHeader.Size);
+            return true;
+        }
+        if (!PacketSealer.TryOpen(buffer, ring, out var reason))
+        {
+            Counters.Drop(reason);
+            return false;
+        }
+        Counters.Opened();
         return true;
     }
 

@@ -1,5 +1,6 @@
 using Weft.DataPlane.Counters;
 using Weft.DataPlane.Forwarding;
+using Weft.DataPlane.Sealing;
 using Weft.DataPlane.Seams;
 using Weft.Wire;
 
@@ -10,10 +11,12 @@ public sealed partial class Vtep
     /// <summary>
     /// Handles a batch of frames read from the local device of <paramref name="vni"/>: answers ARP for remote endpoints
     /// back into <paramref name="device"/>, encapsulates known unicast in place and sends it, replicates broadcast and
-    /// multicast to every peer, and counts the rest as drops. Buffers are modified in place.
+    /// multicast to every peer, and counts the rest as drops. On an encrypted VNI every datagram is sealed (or dropped).
+    /// Buffers are modified in place.
     /// </summary>
     public void ProcessFromDevice(uint vni, IFrameDevice device, Span<PacketBuffer> frames, OutboundScratch scratch)
     {
+        var ring = EncryptionOf(vni); // once per batch: a plain VNI pays nothing more per frame
         var send = 0;
         var reply = 0;
         foreach (var buffer in frames)
@@ -31,7 +34,7 @@ public sealed partial class Vtep
             }
             if (eth.Destination.IsMulticast)
             {
-                Flood(vni, buffer);
+                Flood(vni, buffer, ring);
                 continue;
             }
             if (!Table.TryGetVtep(vni, eth.Destination, out var vtep))
@@ -39,7 +42,7 @@ public sealed partial class Vtep
                 Counters.Drop(DropReason.UnknownDestination);
                 continue;
             }
-            if (!TryEncapsulate(vni, buffer, vtep)) continue;
+            if (!TryEncapsulate(vni, buffer, vtep, ring)) continue;
             scratch.Sends[send++] = buffer;
         }
         if (send > 0)
@@ -50,23 +53,41 @@ public sealed partial class Vtep
         if (reply > 0) device.Write(scratch.Replies.AsSpan(0, reply));
     }
 
-    /// <summary>Prepends the VXLAN header in place and addresses the datagram to <paramref name="vtep"/>.</summary>
-    private bool TryEncapsulate(uint vni, PacketBuffer buffer, PeerEndpoint vtep)
+    /// <summary>
+    /// Prepends the VXLAN header in place (sealing the frame when <paramref name="ring"/> is set) and addresses the datagram
+    /// to <paramref name="vtep"/>.
+    /// </summary>
+    private bool TryEncapsulate(uint vni, PacketBuffer buffer, PeerEndpoint vtep, KeyRing? ring)
     {
         var sourcePort = FlowHash.SourcePort(buffer.Data);
-        if (!buffer.TryPrepend(VxlanHeader.Size, out var header))
+        if (ring is not null)
+        {
+            if (!PacketSealer.TrySeal(buffer, vni, ring, out var reason))
+            {
+                Counters.Drop(reason);
+                return false;
+            }
+            Counters.Sealed();
+        }
+        else if (buffer.TryPrepend(VxlanHeader.Size, out var header))
+        {
+            new VxlanHeader(vni).Write(header);
+        }
+        else
         {
             Counters.Drop(DropReason.NoHeadroom);
             return false;
         }
-        new VxlanHeader(vni).Write(header);
         buffer.SourcePort = sourcePort;
         buffer.Peer = vtep.Port == 0 ? vtep.WithPort(Options.DestinationPort) : vtep;
         return true;
     }
 
-    /// <summary>Head-end replication: one copy per peer of the VNI, sent one at a time from the same buffer.</summary>
-    private void Flood(uint vni, PacketBuffer buffer)
+    /// <summary>
+    /// Head-end replication: one copy per peer of the VNI, sent one at a time from the same buffer (sealed once: every peer
+    /// gets the same datagram, which each accepts once).
+    /// </summary>
+    private void Flood(uint vni, PacketBuffer buffer, KeyRing? ring)
     {
         var peers = Table.Peers(vni);
         if (peers.IsEmpty)
@@ -74,7 +95,7 @@ public sealed partial class Vtep
             Counters.Drop(DropReason.NoPeers);
             return;
         }
-        if (!TryEncapsulate(vni, buffer, peers[0])) return;
+        if (!TryEncapsulate(vni, buffer, peers[0], ring)) return;
         foreach (var peer in peers)
         {
             buffer.Peer = peer.Port == 0 ? peer.WithPort(Options.DestinationPort) : peer;

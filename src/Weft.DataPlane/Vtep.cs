@@ -19,7 +19,9 @@ namespace Weft.DataPlane;
 /// multicast are replicated to every peer of the VNI (head-end replication, no underlay multicast needed); unknown unicast
 /// is dropped. Inbound (Vtep.Inbound.cs): admission checks the I flag, the VNI, that the sender is a known peer of that VNI
 /// and that the inner frame is sane, then strips the header in place and hands the frame to that VNI's device. Every drop is
-/// counted by reason (<see cref="VtepCounters"/>). Each device and the underlay get one dedicated reader thread with its
+/// counted by reason (<see cref="VtepCounters"/>). An encrypted network (Vtep.Sealing.cs, <see cref="Sealing.PacketSealer"/>,
+/// docs/sealing.md) fails closed: every datagram of its VNI is sealed with AES-256-GCM on the way out (or dropped) and must
+/// open on the way in (or is dropped); a plain VNI pays one dictionary lookup per datagram in and per batch out. Each device and the underlay get one dedicated reader thread with its
 /// own preallocated batch of buffers: no allocation and no lock per packet. Encapsulation by the kernel's own vxlan device
 /// is the other mode (see the Linux layer); this class is the userspace one.
 /// </summary>

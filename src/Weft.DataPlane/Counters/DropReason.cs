@@ -33,6 +33,24 @@ public enum DropReason
     /// <summary>Broadcast or multicast on a VNI that has no peers yet.</summary>
     NoPeers,
 
-    /// <summary>No room in front of the frame for the outer headers.</summary>
+    /// <summary>No room in front of the frame for the outer headers (or behind it for a seal's tag).</summary>
     NoHeadroom,
+
+    /// <summary>Encrypted VNI: a datagram without a seal (fail closed: nothing unauthenticated reaches the device).</summary>
+    Unsealed,
+
+    /// <summary>A sealed datagram whose key epoch is not installed here (or a sealed datagram on a VNI not encrypted here).</summary>
+    UnknownKey,
+
+    /// <summary>A seal that does not authenticate (forged or tampered: header, ciphertext or tag) or has an unknown format.</summary>
+    BadSeal,
+
+    /// <summary>A sealed datagram whose counter was already accepted from that sender with that key, or is older than the window.</summary>
+    Replay,
+
+    /// <summary>Outbound on an encrypted VNI with no active key yet: dropped, never sent in clear.</summary>
+    NoKey,
+
+    /// <summary>Outbound on an encrypted VNI when the nonce counter could not reserve numbers (state file not writable).</summary>
+    NoNonce,
 }

@@ -12,6 +12,8 @@ public sealed class VtepCounters
     private long _decapsulated;
     private long _arpAnswered;
     private long _flooded;
+    private long _sealed;
+    private long _opened;
 
     public void Drop(DropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
 
@@ -23,6 +25,12 @@ public sealed class VtepCounters
 
     public void Flooded(int copies) => Interlocked.Add(ref _flooded, copies);
 
+    /// <summary>A datagram of an encrypted network was sealed (once per datagram, however many peers a flood reaches).</summary>
+    public void Sealed() => Interlocked.Increment(ref _sealed);
+
+    /// <summary>A sealed datagram authenticated and was opened.</summary>
+    public void Opened() => Interlocked.Increment(ref _opened);
+
     public long this[DropReason reason] => Interlocked.Read(ref _drops[(int)reason]);
 
     public VtepCountersSnapshot Snapshot()
@@ -31,7 +39,11 @@ public sealed class VtepCounters
         foreach (var reason in Reasons) drops[reason] = this[reason];
         return new VtepCountersSnapshot(
             Interlocked.Read(ref _encapsulated), Interlocked.Read(ref _decapsulated),
-            Interlocked.Read(ref _arpAnswered), Interlocked.Read(ref _flooded), drops);
+            Interlocked.Read(ref _arpAnswered), Interlocked.Read(ref _flooded), drops)
+        {
+            Sealed = Interlocked.Read(ref _sealed),
+            Opened = Interlocked.Read(ref _opened),
+        };
     }
 }
 
@@ -39,5 +51,11 @@ public sealed class VtepCounters
 public sealed record VtepCountersSnapshot(
     long Encapsulated, long Decapsulated, long ArpAnswered, long FloodedCopies, IReadOnlyDictionary<DropReason, long> Drops)
 {
+    /// <summary>Datagrams sealed for encrypted networks.</summary>
+    public long Sealed { get; init; }
+
+    /// <summary>Sealed datagrams that authenticated and were opened.</summary>
+    public long Opened { get; init; }
+
     public long TotalDrops => Drops.Values.Sum();
 }

@@ -8,7 +8,7 @@ namespace Weft.DataPlane.Seams;
 /// </summary>
 public sealed class PacketBuffer
 {
-    /// <summary>Room in front of a received frame: outer IPv6 (40) + UDP (8) + VXLAN (8) + seal header and spare.</summary>
+    /// <summary>Room in front of a received frame: outer IPv6 (40) + UDP (8) + VXLAN (8) + seal header (24 with VXLAN) and spare; a seal's tag goes after the data.</summary>
     public const int DefaultHeadroom = 128;
 
     /// <summary>Large enough for a 64 KiB GSO super-packet plus headroom.</summary>
@@ -80,6 +80,18 @@ public sealed class PacketBuffer
         Offset -= count;
         Length += count;
         front = Array.AsSpan(Offset, count);
+        return true;
+    }
+
+    /// <summary>Is there room for <paramref name="front"/> bytes before the data and <paramref name="back"/> bytes after it?</summary>
+    public bool HasRoom(int front, int back) =>
+        front >= 0 && back >= 0 && front <= Offset && back <= Array.Length - Offset - Length;
+
+    /// <summary>Grows the data at the end by <paramref name="count"/> bytes (e.g. an AEAD tag). False when the buffer is full.</summary>
+    public bool TryAppend(int count)
+    {
+        if (count < 0 || count > Array.Length - Offset - Length) return false;
+        Length += count;
         return true;
     }
 

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+
+namespace Weft.DataPlane.Sealing;
+
+/// <summary>AES-256-GCM by the BCL (OpenSSL): the fallback where libsodium's AES-GCM is unavailable (no AES-NI).</summary>
+internal sealed class BclSealKey : SealKey
+{
+    public const string Name = "OpenSSL (System.Security.Cryptography.AesGcm)";
+    private readonly AesGcm _aes;
+
+    public BclSealKey(ReadOnlySpan<byte> key)
+    {
+        _aes = new AesGcm(key, SealFormat.TagSize);
+    }
+
+    public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, Span<byte> data, int plaintextLength) =>
+        _aes.Encrypt(nonce, data[..plaintextLength], data[..plaintextLength], data.Slice(plaintextLength, SealFormat.TagSize), associatedData);
+
+    public override bool TryOpen(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, Span<byte> data)
+    {
+        if (data.Length < SealFormat.TagSize) return false;
+        var ciphertext = data[..^SealFormat.TagSize];
+        try
+        {
+            _aes.Decrypt(nonce, ciphertext, data[^SealFormat.TagSize..], ciphertext, associatedData);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false; // AuthenticationTagMismatchException: forged or tampered
+        }
+    }
+
+    public override void Dispose() => _aes.Dispose();
+}
