@@ -31,7 +31,7 @@ public sealed partial class HostReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        state.ControlChanged += () => _currentWatch?.Cancel(); // joined or left: read the new store at once
+        state.ControlChanged += InterruptWatch; // joined or left: read the new store at once
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -64,6 +64,18 @@ public sealed partial class HostReconciler(
                 LogPassFailed(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    private void InterruptWatch()
+    {
+        try
+        {
+            _currentWatch?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // that pass has ended already; the next one reads the new store anyway
         }
     }
 
