@@ -35,7 +35,9 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
                                       or OperationCanceledException or IOException)
         {
             failed = true;
-            await context.Err.WriteLineAsync(e is OperationCanceledException ? "Error: demo interrupted" : $"Error: demo: {e.Message}");
+            await context.Err.WriteLineAsync(ct.IsCancellationRequested || e is OperationCanceledException
+                ? "Error: demo interrupted: tearing the lab down"
+                : $"Error: demo: {e.Message}");
         }
         finally
         {
@@ -220,18 +222,20 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
     {
         var weft = prefix == LabNames.DefaultPrefix ? "./weft" : $"WEFT_LAB_PREFIX={prefix} ./weft";
         await _narrator.StepAsync("The lab is still up (--keep)", "Explore it:");
-        foreach (var line in (string[])
-                 [
-                     $"  {weft} -H h1 exec {ContainerA} ping -c 3 {ContainerB}",
-                     $"  {weft} -H h2 exec {ContainerB} ip addr",
-                     $"  {weft} -H h1 network inspect {Network}",
-                     $"  {weft} -H h1 ps",
-                     $"  ip netns list                 {LabNames.NetNamespace(prefix)} is the wire, {LabNames.HostNamespace(prefix, 1)}.. the hosts, {LabNames.HostNamespace(prefix, 1)}-c-{ContainerA} a container",
-                     $"  ip netns exec {LabNames.NetNamespace(prefix)} tcpdump -ni {LabNames.Bridge(prefix)} udp port {VxlanHeader.DefaultPort}",
-                     $"  {weft} lab down              when you are done",
-                 ])
+        (string Command, string Comment)[] hints =
+        [
+            ($"{weft} -H h1 exec {ContainerA} ping -c 3 {ContainerB}", "any command, inside the container"),
+            ($"{weft} -H h2 exec {ContainerB} ip addr", "container-b lives on h2"),
+            ($"{weft} -H h1 network inspect {Network}", "VNI, MTU, peers, containers"),
+            ($"{weft} -H h1 ps", "containers of the cluster"),
+            ("ip netns list", $"{LabNames.NetNamespace(prefix)} is the wire, {LabNames.HostNamespace(prefix, 1)}.. the hosts"),
+            ($"ip netns exec {LabNames.NetNamespace(prefix)} tcpdump -ni {LabNames.Bridge(prefix)} udp port {VxlanHeader.DefaultPort}", "watch the VXLAN traffic"),
+            ($"{weft} lab down", "when you are done"),
+        ];
+        var width = hints.Max(h => h.Command.Length);
+        foreach (var (command, comment) in hints)
         {
-            await _narrator.SayAsync(line);
+            await _narrator.SayAsync($"  {command.PadRight(width)}   # {comment}");
         }
     }
 }
