@@ -88,17 +88,18 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             "(its MAC and IP behind which host's underlay address) and programs its VTEP's forwarding table.");
         await _narrator.WeftAsync(ct, "-H", "h2", "run", "-d", "--name", ContainerB, "--network", Network);
         var startedB = DateTime.UtcNow;
+        await _narrator.SayAsync("The agents plumb containers in the background; the demo waits (quietly retrying a one-packet ping");
+        await _narrator.SayAsync("from container-a to container-b) until both are plumbed and known on both hosts:");
+        var waited = await WaitUntilReachableAsync(startedB, ct);
+        await _narrator.SayAsync($"({ContainerB} resolved and answered {waited.TotalSeconds:0.0} s after 'weft run' returned)");
 
         await _narrator.StepAsync("What container-a sees",
             "An ordinary Ethernet interface with an address on a plain /24. Nothing about VXLAN, VNIs or hosts.");
         await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "ip", "-4", "addr", "show", "eth0");
 
         await _narrator.StepAsync("Names",
-            "The container's resolv.conf points at 127.0.0.11, where weftd answers the names of the containers on its networks.",
-            "The agents on h1 and h2 learn where container-b and container-a are from the cluster store; the demo waits",
-            "(quietly pinging once a tenth of a second) until they have:");
-        var waited = await WaitUntilReachableAsync(startedB, ct);
-        await _narrator.SayAsync($"({ContainerB} resolved and answered {waited.TotalSeconds:0.0} s after it was started)");
+            "The container's resolv.conf points at 127.0.0.11, where weftd answers the names of the containers on its networks",
+            "(h1's agent learnt container-b's name and address from the cluster store):");
         await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "getent", "hosts", ContainerB);
 
         await _narrator.StepAsync("Ping by name, across hosts",
@@ -204,7 +205,7 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             return true;
         }
         await _narrator.StepAsync("Clean up", failed
-            ? "The demo failed; the lab goes anyway: every weftd stopped by its PID, every namespace removed."
+            ? "The demo did not finish; the lab goes anyway: every weftd stopped by its PID, every namespace removed."
             : "Every weftd stopped by its PID, every namespace of the lab removed; nothing is left behind.");
         try
         {
