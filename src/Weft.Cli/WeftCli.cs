@@ -29,6 +29,7 @@ public static class WeftCli
             SystemCommands.Version(context),
             SystemCommands.Info(context),
             LabCommands.Create(context),
+            DemoCommand.Create(context),
         };
 
         var parse = root.Parse(ExecArguments.Separate(args));
@@ -38,7 +39,13 @@ public static class WeftCli
             await stderr.WriteLineAsync($"Error: {parse.Errors[0].Message} See '{commandPath} --help'.");
             return 1;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
+        if (parse.CommandResult.Command.Name == "demo")
+        {
+            // On Ctrl+C the demo still tears its lab down; System.CommandLine would give up on it after 2 s.
+            configuration.ProcessTerminationTimeout = DemoCommand.TeardownGrace;
+        }
+        return await parse.InvokeAsync(configuration, ct);
     }
 
     private static IEnumerable<string> CommandPath(Command command, RootCommand root)

@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using Weft.Lab;
+using Weft.TestSupport;
+
+namespace Weft.Cli.Tests;
+
+/// <summary>
+/// <c>weft demo</c> run in process against a real lab (root): its narration carries real command output (ping replies,
+/// the driver, the VNI), the VNI decoded from the captured packet equals inspect's, tshark agrees, and afterwards no
+/// namespace, weftd, tcpdump or capture file of the demo is left. Observed with <c>ip netns list</c> and /proc.
+/// </summary>
+public sealed partial class DemoCommandTests : IDisposable
+{
+    private readonly string _prefix = "wt" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+
+    private Task<CliResult> Weft(params string[] args) =>
+        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = _prefix }, args);
+
+    [RootFact("ip", "ping", "tcpdump")]
+    public async Task DemoShowsTheOverlayAndLeavesNothingBehind()
+    {
+        var demo = await Weft("demo");
+
+        Assert.True(demo.ExitCode == 0, $"demo exited {demo.ExitCode}: {demo.Err}\n{demo.Out}");
+        Assert.Equal("", demo.Err);
+        Assert.Contains("$ weft -H h1 network inspect app-overlay --format '{{.Driver}}'\noverlay\n", demo.Out);
+        Assert.Matches(@"64 bytes from container-b \(10\.0\.0\.\d+\): icmp_seq=\d", demo.Out);
+        Assert.Contains("3 packets transmitted, 3 received, 0% packet loss", demo.Out);
+
+        var inspectVni = VniFromInspect().Match(demo.Out);
+        var wireVni = VniOnTheWire().Match(demo.Out);
+        Assert.True(inspectVni.Success, "no 'VNI n, MTU m' line from network inspect");
+        Assert.True(wireVni.Success, "no decoded VXLAN line");
+        Assert.Equal(inspectVni.Groups[1].Value, wireVni.Groups[1].Value);
+        Assert.Contains($"VNI {inspectVni.Groups[1].Value}   = the VNI 'network inspect' reports for app-overlay", demo.Out);
+        Assert.Matches(@"outer IPv4      198\.51\.100\.1 → 198\.51\.100\.2", demo.Out);
+        Assert.Matches(@"inner IPv4      10\.0\.0\.\d+ → 10\.0\.0\.\d+   container-a → container-b", demo.Out);
+        if (Tool.Find("tshark") is not null)
+        {
+            Assert.Contains("ICMP 148 Echo (ping) request", demo.Out);
+            Assert.Matches($@"\n{inspectVni.Groups[1].Value}\t198\.51\.100\.1,10\.0\.0\.\d+\t198\.51\.100\.2,10\.0\.0\.\d+\n", demo.Out);
+        }
+        Assert.Contains($"lab '{_prefix}': removed", demo.Out);
+
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
+        Assert.Empty(ProcessesMentioningPrefix());
+        var pcap = Regex.Match(demo.Out, @" -w (\S+underlay\.pcap) ").Groups[1].Value;
+        Assert.NotEqual("", pcap);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(pcap)), $"capture directory {Path.GetDirectoryName(pcap)} left behind");
+        Assert.False(Directory.Exists($"/run/weft/{_prefix}-h1"));
+    }
+
+    [RootFact("ip", "ping", "tcpdump")]
+    public async Task KeepLeavesAWorkingLabAndSaysHowToExploreIt()
+    {
+        var demo = await Weft("demo", "--keep");
+
+        Assert.True(demo.ExitCode == 0, $"demo exited {demo.ExitCode}: {demo.Err}\n{demo.Out}");
+        Assert.Contains($"WEFT_LAB_PREFIX={_prefix} ./weft lab down", demo.Out);
+        Assert.DoesNotContain($"lab '{_prefix}': removed", demo.Out);
+        var ping = await Weft("-H", "h1", "exec", "container-a", "ping", "-c", "1", "container-b");
+        Assert.Equal(0, ping.ExitCode);
+        Assert.Contains("1 received", ping.Out);
+    }
+
+    [RootFact("ip")]
+    public async Task RefusesToTakeOverALabThatIsAlreadyUp()
+    {
+        Assert.Equal(0, (await Weft("lab", "up", "--hosts", "2", "--no-agents")).ExitCode);
+
+        (await Weft("demo")).AssertOneLineError($"a lab '{_prefix}' is already up");
+        Assert.Contains($"{_prefix}-h2", Namespaces());
+    }
+
+    [Fact]
+    public async Task HostsOutOfRangeIsOneLine() => (await Weft("demo", "--hosts", "1")).AssertOneLineError("--hosts 1");
+
+    private static IReadOnlyList<string> Namespaces() =>
+        [.. Tool.Run("ip", ["netns", "list"]).EnsureSuccess("ip netns list").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];
+
+    /// <summary>weftd, tcpdump or anything else whose command line names this test's lab.</summary>
+    private List<string> ProcessesMentioningPrefix() =>
+        [.. Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).Select(ReadCommandLine)
+            .Where(c => c.Contains($"{_prefix}-", StringComparison.Ordinal) || c.Contains($"{_prefix}br0", StringComparison.Ordinal))];
+
+    private static string ReadCommandLine(string procDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDirectory, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    [GeneratedRegex(@"^VNI (\d+), MTU \d+", RegexOptions.Multiline)]
+    private static partial Regex VniFromInspect();
+
+    [GeneratedRegex(@"^  VXLAN .*VNI (\d+)", RegexOptions.Multiline)]
+    private static partial Regex VniOnTheWire();
+
+    public void Dispose()
+    {
+        if (Environment.UserName == "root")
+        {
+            Weft("lab", "down").GetAwaiter().GetResult();
+            LabTopology.Down(_prefix);
+        }
+    }
+}
