@@ -19,7 +19,7 @@ internal static class ContainerEndpoints
 {
     public static void MapContainers(this IEndpointRouteBuilder app, AgentOptions options)
     {
-        app.MapPost("/containers/create", async (string? name, ContainerCreateRequest request, AgentState state, CancellationToken ct) =>
+        app.MapPost("/containers/create", async (string? name, ContainerCreateRequest request, AgentState state, IServiceProvider services, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(name))
             {
@@ -32,6 +32,8 @@ internal static class ContainerEndpoints
                   ?? throw new WeftInvalidArgumentException($"container {name} needs a network: use --network NAME (see 'weft network ls')");
             var ip = endpoints.GetValueOrDefault(network)?.IPAMConfig?.IPv4Address;
             var endpoint = await state.Control.Endpoints.CreateAsync(network, name, options.NodeName, string.IsNullOrEmpty(ip) ? null : ip, newContainer: true, ct);
+            // Like `docker run -d`, answer once the container exists: plumb it now instead of waiting for the watch.
+            if (services.GetService(typeof(HostReconciler)) is HostReconciler reconciler) await reconciler.ReconcileAsync(ct);
             return Results.Json(new ContainerCreateResponse { Id = endpoint.ContainerId }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 
