@@ -6,6 +6,7 @@ using Weft.Agent.DataPath;
 using Weft.DataPlane;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Host;
+using Weft.DataPlane.Offload;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
@@ -38,7 +39,8 @@ internal static class AgentServices
     {
         if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
             throw new InvalidOperationException("start weftd: the userspace data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
-        services.AddSingleton(_ => new UdpUnderlay(null, underlay, options.VxlanPort));
+        var offloads = OffloadSettings.FromEnvironment(); // WEFT_OFFLOADS=off forces the plain data path
+        services.AddSingleton(_ => new UdpUnderlay(null, underlay, options.VxlanPort, offloads));
         services.AddSingleton(provider =>
         {
             var vtep = new Vtep(provider.GetRequiredService<UdpUnderlay>(), logger: provider.GetRequiredService<ILogger<Vtep>>());
@@ -46,7 +48,7 @@ internal static class AgentServices
             return vtep;
         });
         services.AddSingleton(provider => new HostDataPath(
-            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>()));
+            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>(), offloads));
         services.AddSingleton<ContainerDns>();
         services.AddSingleton<HostReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());

@@ -1,0 +1,47 @@
+using System.Net.Sockets;
+using Weft.Linux.Native;
+
+namespace Weft.Linux.Sockets;
+
+/// <summary>
+/// UDP segmentation offloads of a socket: <c>UDP_SEGMENT</c> (GSO: one send carries many equal-sized datagrams,
+/// split by the kernel or the NIC) and <c>UDP_GRO</c> (receive: the kernel hands over consecutive datagrams of a
+/// flow as one buffer with the segment size in a control message). Both are probed, never assumed.
+/// </summary>
+public static class UdpOffloads
+{
+    /// <summary>True when the kernel knows <c>UDP_SEGMENT</c> on this socket (probed with getsockopt, like wireguard-go).</summary>
+    public static unsafe bool SupportsSegmentation(Socket socket)
+    {
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var value = 0;
+            var length = (uint)sizeof(int);
+            return Libc.GetSockOpt((int)handle.DangerousGetHandle(), Libc.SOL_UDP, Libc.UDP_SEGMENT, &value, &length) == 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Turns on <c>UDP_GRO</c>; false when the kernel refuses it (the socket then gets one datagram per receive).</summary>
+    public static unsafe bool TryEnableGro(Socket socket)
+    {
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var on = 1;
+            return Libc.SetSockOpt((int)handle.DangerousGetHandle(), Libc.SOL_UDP, Libc.UDP_GRO, &on, sizeof(int)) == 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+}
