@@ -20,6 +20,9 @@ public sealed partial class UdpUnderlay
 
     private const int ReceiveBufferSize = 65536;
 
+    /// <summary>Socket buffers of the batched path (7 MiB like wireguard-go): a GSO sender's bursts must not overflow the receiver.</summary>
+    private const int SocketBufferBytes = 7 << 20;
+
     private BatchState? _batching;
 
     /// <summary>What this underlay runs with (plain unless constructed with offloads on).</summary>
@@ -38,6 +41,7 @@ public sealed partial class UdpUnderlay
     {
         var gso = UdpOffloads.SupportsSegmentation(_socket);
         var gro = UdpOffloads.TryEnableGro(_socket);
+        UdpOffloads.SetBuffers(_socket, SocketBufferBytes);
         _batching = new BatchState(gso);
         Features = new DataPathFeatures(Requested: true, TapSegmentation: false, TapCoalescing: false, UdpBatching: true, UdpSegmentation: gso, UdpGro: gro);
     }

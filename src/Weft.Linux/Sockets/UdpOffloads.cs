@@ -28,6 +28,29 @@ public static class UdpOffloads
         }
     }
 
+    /// <summary>
+    /// Sets the socket's receive and send buffers to <paramref name="bytes"/> with SO_RCVBUFFORCE/SO_SNDBUFFORCE (root
+    /// may exceed net.core.rmem_max), falling back to the capped SO_RCVBUF/SO_SNDBUF. Large buffers absorb the bursts
+    /// a GSO sender makes; wireguard-go does the same.
+    /// </summary>
+    public static unsafe void SetBuffers(Socket socket, int bytes)
+    {
+        const int SolSocket = 1, SoSndBuf = 7, SoRcvBuf = 8, SoSndBufForce = 32, SoRcvBufForce = 33;
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var fd = (int)handle.DangerousGetHandle();
+            if (Libc.SetSockOpt(fd, SolSocket, SoRcvBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd, SolSocket, SoRcvBuf, &bytes, sizeof(int));
+            if (Libc.SetSockOpt(fd, SolSocket, SoSndBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd, SolSocket, SoSndBuf, &bytes, sizeof(int));
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     /// <summary>Turns on <c>UDP_GRO</c>; false when the kernel refuses it (the socket then gets one datagram per receive).</summary>
     public static unsafe bool TryEnableGro(Socket socket)
     {
