@@ -13,7 +13,7 @@ using Weft.Control.Store;
 namespace Weft.Agent;
 
 /// <summary>The agent's state (control plane over the local SQLite store or the cluster's) and the endpoint map.</summary>
-internal static class AgentServices
+internal static partial class AgentServices
 {
     public const string StoreFileName = "store.db";
 
@@ -40,7 +40,14 @@ internal static class AgentServices
         if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
             throw new InvalidOperationException("start weftd: the userspace data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
         var offloads = OffloadSettings.FromEnvironment(); // WEFT_OFFLOADS=off forces the plain data path
-        services.AddSingleton(_ => new UdpUnderlay(null, underlay, options.VxlanPort, offloads));
+        services.AddSingleton(provider =>
+        {
+            var socket = new UdpUnderlay(null, underlay, options.VxlanPort, offloads);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath");
+            if (offloads.Enabled && !(socket.Features.UdpSegmentation && socket.Features.UdpGro)) LogUdpOffloadsMissing(logger, socket.Features.ToString());
+            LogDataPathFeatures(logger, socket.Features.ToString(), offloads.Enabled ? "on" : $"off ({OffloadSettings.EnvironmentVariable})");
+            return socket;
+        });
         services.AddSingleton(provider =>
         {
             var vtep = new Vtep(provider.GetRequiredService<UdpUnderlay>(), logger: provider.GetRequiredService<ILogger<Vtep>>());
@@ -82,4 +89,10 @@ internal static class AgentServices
             return 1500;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "underlay data path: {Features} (offloads {Setting}; TAP offloads are set per network)")]
+    private static partial void LogDataPathFeatures(ILogger logger, string features, string setting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UDP GSO/GRO not available, falling back where missing: {Features}")]
+    private static partial void LogUdpOffloadsMissing(ILogger logger, string features);
 }
