@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Weft.Wire;
@@ -10,6 +11,7 @@ namespace Weft.Wire;
 public static class Checksum
 {
     /// <summary>Adds <paramref name="data"/> to a running 32-bit-plus sum (odd trailing byte padded with zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     public static ulong Add(ulong sum, ReadOnlySpan<byte> data)
     {
         var i = 0;
@@ -33,6 +35,7 @@ public static class Checksum
     /// on byte order (RFC 1071 §2 B): 16-bit words are summed as loaded (little-endian), the result folded and its bytes
     /// swapped. Lanes are 32-bit, flushed before they could overflow.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private static ulong AddVectorized(ReadOnlySpan<byte> data)
     {
         ulong total = 0;

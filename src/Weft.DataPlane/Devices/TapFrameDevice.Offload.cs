@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
 
@@ -40,6 +41,7 @@ public sealed partial class TapFrameDevice
     /// completed); a super-frame is cut into segments, one per packet. When the batch fills up mid-super-frame, the rest
     /// waits for the next call, so no segment is lost and order is kept.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private int ReadSegmenting(Span<PacketBuffer> packets, CancellationToken cancellationToken)
     {
         while (true)
@@ -117,6 +119,7 @@ public sealed partial class TapFrameDevice
     /// Writes a batch, merging runs of consecutive TCP segments of one flow (<see cref="TcpCoalescer"/>) into one GSO
     /// super-frame each; everything else is written as is, in the original order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private void WriteCoalescing(ReadOnlySpan<PacketBuffer> packets)
     {
         var i = 0;

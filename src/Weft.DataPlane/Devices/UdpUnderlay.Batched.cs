@@ -1,9 +1,10 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
-using Weft.Linux;
 using Weft.Linux.Sockets;
+using Weft.Linux;
 
 namespace Weft.DataPlane.Devices;
 
@@ -52,6 +53,7 @@ public sealed partial class UdpUnderlay
     /// A message the kernel refuses is dropped (its datagrams counted); EIO on a segmented send turns GSO off for good
     /// (the kernel or device cannot segment), like wireguard-go.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private unsafe void SendBatched(ReadOnlySpan<PacketBuffer> packets)
     {
         var state = _batching!;
@@ -168,6 +170,7 @@ public sealed partial class UdpUnderlay
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private int DrainStaged(BatchState state, Span<PacketBuffer> packets, int count)
     {
         var batch = state.Receive;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Weft.DataPlane.Offload;
 
@@ -17,6 +18,7 @@ internal static class TcpCoalescer
     public const int MaxIpLength = 65535;
 
     /// <summary>True when <paramref name="frame"/> may start or join a group: plain TCP, exact length, ACK or ACK|PSH, payload, valid checksum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     public static bool IsCandidate(ReadOnlySpan<byte> frame, out TcpFrame tcp)
     {
         if (!TcpFrame.TryParse(frame, lengthFromFrame: false, out tcp) || tcp.Length != frame.Length) return false;
@@ -33,6 +35,7 @@ internal static class TcpCoalescer
     /// True when candidate <paramref name="next"/> can be appended to the group started by <paramref name="head"/> holding
     /// <paramref name="groupPayload"/> payload bytes cut at <paramref name="segmentSize"/> (the head's payload length).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     public static bool CanAppend(ReadOnlySpan<byte> head, in TcpFrame headTcp, int groupPayload, int segmentSize, ReadOnlySpan<byte> next, in TcpFrame nextTcp)
     {
         if (nextTcp.IsIPv6 != headTcp.IsIPv6 || nextTcp.IpHeaderLength != headTcp.IpHeaderLength || nextTcp.TcpHeaderLength != headTcp.TcpHeaderLength)
@@ -74,6 +77,7 @@ internal static class TcpCoalescer
     }
 
     /// <summary>Appends the payload of <paramref name="next"/> at <paramref name="length"/> and returns the new length; the flags become the newest segment's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     public static int Append(Span<byte> destination, int length, in TcpFrame headTcp, ReadOnlySpan<byte> next, in TcpFrame nextTcp)
     {
         next[nextTcp.HeadersLength..nextTcp.Length].CopyTo(destination[length..]);

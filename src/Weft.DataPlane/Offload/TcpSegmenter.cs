@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Weft.DataPlane.Offload;
 
@@ -19,6 +20,7 @@ internal static class TcpSegmenter
     /// Writes segment <paramref name="index"/> of <paramref name="superFrame"/> into <paramref name="destination"/> and
     /// returns its length (0 when <paramref name="destination"/> is too small or the index is out of range).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     public static int WriteSegment(ReadOnlySpan<byte> superFrame, in TcpFrame frame, int segmentSize, int index, Span<byte> destination)
     {
         var count = SegmentCount(frame, segmentSize);
