@@ -108,29 +108,19 @@ public sealed unsafe class UdpMessageBatch : IDisposable
     public int Send(Socket socket, int start, out int errno)
     {
         errno = 0;
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
+        using var fd = SocketFd.Enter(socket);
+        while (start < Count)
         {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            while (start < Count)
+            var sent = Libc.SendMmsg(fd.Value, _messages + start * MmsgSize, (uint)(Count - start), 0);
+            if (sent < 0)
             {
-                var sent = Libc.SendMmsg(fd, _messages + start * MmsgSize, (uint)(Count - start), 0);
-                if (sent < 0)
-                {
-                    errno = Libc.Errno;
-                    if (errno == Errno.EINTR) continue;
-                    return start;
-                }
-                start += sent;
+                errno = Libc.Errno;
+                if (errno == Errno.EINTR) continue;
+                return start;
             }
-            return start;
+            start += sent;
         }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        return start;
     }
 
     /// <summary>Sets message <paramref name="index"/> up to receive into <paramref name="data"/> (pinned), with room for the sender and a GRO control message.</summary>
@@ -157,24 +147,14 @@ public sealed unsafe class UdpMessageBatch : IDisposable
     public int Receive(Socket socket, int count, out int errno)
     {
         errno = 0;
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
+        using var fd = SocketFd.Enter(socket);
+        while (true)
         {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            while (true)
-            {
-                var n = Libc.RecvMmsg(fd, _messages, (uint)Math.Min(count, MaxMessages), Libc.MSG_DONTWAIT, null);
-                if (n >= 0) return n;
-                errno = Libc.Errno;
-                if (errno == Errno.EINTR) continue;
-                return errno == Errno.EAGAIN ? 0 : -1;
-            }
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
+            var n = Libc.RecvMmsg(fd.Value, _messages, (uint)Math.Min(count, MaxMessages), Libc.MSG_DONTWAIT, null);
+            if (n >= 0) return n;
+            errno = Libc.Errno;
+            if (errno == Errno.EINTR) continue;
+            return errno == Errno.EAGAIN ? 0 : -1;
         }
     }
 

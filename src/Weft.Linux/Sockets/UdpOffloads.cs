@@ -13,19 +13,10 @@ public static class UdpOffloads
     /// <summary>True when the kernel knows <c>UDP_SEGMENT</c> on this socket (probed with getsockopt, like wireguard-go).</summary>
     public static unsafe bool SupportsSegmentation(Socket socket)
     {
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var value = 0;
-            var length = (uint)sizeof(int);
-            return Libc.GetSockOpt((int)handle.DangerousGetHandle(), Libc.SOL_UDP, Libc.UDP_SEGMENT, &value, &length) == 0;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        using var fd = SocketFd.Enter(socket);
+        var value = 0;
+        var length = (uint)sizeof(int);
+        return Libc.GetSockOpt(fd.Value, Libc.SOL_UDP, Libc.UDP_SEGMENT, &value, &length) == 0;
     }
 
     /// <summary>
@@ -36,35 +27,16 @@ public static class UdpOffloads
     public static unsafe void SetBuffers(Socket socket, int bytes)
     {
         const int SolSocket = 1, SoSndBuf = 7, SoRcvBuf = 8, SoSndBufForce = 32, SoRcvBufForce = 33;
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            if (Libc.SetSockOpt(fd, SolSocket, SoRcvBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd, SolSocket, SoRcvBuf, &bytes, sizeof(int));
-            if (Libc.SetSockOpt(fd, SolSocket, SoSndBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd, SolSocket, SoSndBuf, &bytes, sizeof(int));
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        using var fd = SocketFd.Enter(socket);
+        if (Libc.SetSockOpt(fd.Value, SolSocket, SoRcvBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd.Value, SolSocket, SoRcvBuf, &bytes, sizeof(int));
+        if (Libc.SetSockOpt(fd.Value, SolSocket, SoSndBufForce, &bytes, sizeof(int)) != 0) Libc.SetSockOpt(fd.Value, SolSocket, SoSndBuf, &bytes, sizeof(int));
     }
 
     /// <summary>Turns on <c>UDP_GRO</c>; false when the kernel refuses it (the socket then gets one datagram per receive).</summary>
     public static unsafe bool TryEnableGro(Socket socket)
     {
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var on = 1;
-            return Libc.SetSockOpt((int)handle.DangerousGetHandle(), Libc.SOL_UDP, Libc.UDP_GRO, &on, sizeof(int)) == 0;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        using var fd = SocketFd.Enter(socket);
+        var on = 1;
+        return Libc.SetSockOpt(fd.Value, Libc.SOL_UDP, Libc.UDP_GRO, &on, sizeof(int)) == 0;
     }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
-using Weft.Linux.Netlink;
 using Weft.Linux.Tests.Support;
 using Weft.TestSupport;
 
@@ -17,19 +16,7 @@ public sealed class UdpUnderlayOffloadTests : IDisposable
 
     private (UdpUnderlay Left, UdpUnderlay Right) Pair(OffloadSettings offloads)
     {
-        var a = _ns.Create("a");
-        var b = _ns.Create("b");
-        using (var nl = RtNetlink.Open(a))
-        {
-            nl.CreateVeth("ua", "ub", peerNamespace: b);
-            nl.AddAddress("ua", IPAddress.Parse("198.51.100.1"), 24);
-            nl.SetUp("ua");
-        }
-        using (var nl = RtNetlink.Open(b))
-        {
-            nl.AddAddress("ub", IPAddress.Parse("198.51.100.2"), 24);
-            nl.SetUp("ub");
-        }
+        var (a, b) = _ns.UnderlayPair();
         return (new UdpUnderlay(a, IPAddress.Parse("198.51.100.1"), 4789, offloads), new UdpUnderlay(b, IPAddress.Parse("198.51.100.2"), 4789, offloads));
     }
 
