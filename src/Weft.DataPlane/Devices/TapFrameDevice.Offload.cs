@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
+using Weft.Linux.Tap;
 
 namespace Weft.DataPlane.Devices;
 
@@ -10,7 +12,9 @@ public sealed partial class TapFrameDevice
     private const int StagingSize = VirtioNetHeader.Size + 65536 + 256;
 
     private readonly byte[] _readStaging = new byte[StagingSize];
-    private readonly byte[] _writeStaging = new byte[StagingSize];
+    private readonly byte[] _writeStaging = GC.AllocateArray<byte>(VirtioNetHeader.Size + 256, pinned: true); // virtio + merged headers
+    private readonly nint[] _pieceAddresses = new nint[TapDevice.MaxGatherPieces];
+    private readonly int[] _pieceLengths = new int[TapDevice.MaxGatherPieces];
     private TcpFrame _pending;
     private int _pendingLength;
     private int _pendingSegmentSize;
@@ -117,52 +121,71 @@ public sealed partial class TapFrameDevice
 
     /// <summary>
     /// Writes a batch, merging runs of consecutive TCP segments of one flow (<see cref="TcpCoalescer"/>) into one GSO
-    /// super-frame each; everything else is written as is, in the original order.
+    /// super-frame each; everything else is written as is, in the original order. A super-frame is gathered with one
+    /// writev: the virtio header and merged headers from a small staging buffer, the payloads straight from the
+    /// packets (pinned), so the data is not copied on the way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private void WriteCoalescing(ReadOnlySpan<PacketBuffer> packets)
     {
-        var i = 0;
-        while (i < packets.Length)
+        lock (_writeStaging) // Write may come from the underlay thread and (ARP replies) the device thread
         {
-            var head = packets[i].Data;
-            if (!TcpCoalescer.IsCandidate(head, out var headTcp) || TcpCoalescer.EndsGroup(head, headTcp))
+            var i = 0;
+            while (i < packets.Length)
             {
-                WriteOne(packets[i++]);
-                continue;
+                var head = packets[i].Data;
+                if (!TcpCoalescer.IsCandidate(head, out var headTcp) || TcpCoalescer.EndsGroup(head, headTcp))
+                {
+                    WriteOne(packets[i++]);
+                    continue;
+                }
+                var segmentSize = headTcp.PayloadLength;
+                var payload = segmentSize;
+                var headers = _writeStaging.AsSpan(VirtioNetHeader.Size);
+                var pieces = 0;
+                var j = i + 1;
+                while (j < packets.Length && pieces < TapDevice.MaxGatherPieces - 1)
+                {
+                    var next = packets[j].Data;
+                    if (!TcpCoalescer.IsCandidate(next, out var nextTcp) || !TcpCoalescer.CanAppend(head, headTcp, payload, segmentSize, next, nextTcp)) break;
+                    if (pieces == 0)
+                    {
+                        TcpCoalescer.Begin(head, headTcp, headers);
+                        AddPiece(ref pieces, _writeStaging, 0, VirtioNetHeader.Size + headTcp.HeadersLength);
+                        AddPiece(ref pieces, packets[i].Array, packets[i].Offset + headTcp.HeadersLength, segmentSize);
+                    }
+                    TcpCoalescer.TakeFlags(headers, headTcp, next, nextTcp);
+                    AddPiece(ref pieces, packets[j].Array, packets[j].Offset + nextTcp.HeadersLength, nextTcp.PayloadLength);
+                    payload += nextTcp.PayloadLength;
+                    j++;
+                    if (nextTcp.PayloadLength < segmentSize || TcpCoalescer.EndsGroup(next, nextTcp)) break;
+                }
+                if (pieces == 0)
+                {
+                    WriteOne(packets[i++]);
+                    continue;
+                }
+                TcpCoalescer.Finish(headers, headTcp.HeadersLength + payload, headTcp);
+                VirtioNetHeader.WriteTcpGso(_writeStaging, headTcp.IsIPv6, headTcp.HeadersLength, segmentSize, headTcp.TcpOffset);
+                if (_tap.TryWriteGather(_pieceAddresses.AsSpan(0, pieces), _pieceLengths.AsSpan(0, pieces)))
+                {
+                    Interlocked.Increment(ref _superFramesWritten);
+                    Interlocked.Add(ref _segmentsCoalesced, j - i);
+                }
+                else
+                {
+                    Interlocked.Add(ref _writeDrops, j - i);
+                }
+                i = j;
             }
-            var segmentSize = headTcp.PayloadLength;
-            var payload = segmentSize;
-            var j = i + 1;
-            var frame = _writeStaging.AsSpan(VirtioNetHeader.Size);
-            var length = 0;
-            while (j < packets.Length)
-            {
-                var next = packets[j].Data;
-                if (!TcpCoalescer.IsCandidate(next, out var nextTcp) || !TcpCoalescer.CanAppend(head, headTcp, payload, segmentSize, next, nextTcp)) break;
-                if (length == 0) length = TcpCoalescer.Begin(head, frame);
-                length = TcpCoalescer.Append(frame, length, headTcp, next, nextTcp);
-                payload += nextTcp.PayloadLength;
-                j++;
-                if (nextTcp.PayloadLength < segmentSize || TcpCoalescer.EndsGroup(next, nextTcp)) break;
-            }
-            if (length == 0)
-            {
-                WriteOne(packets[i++]);
-                continue;
-            }
-            TcpCoalescer.Finish(frame, length, headTcp);
-            VirtioNetHeader.WriteTcpGso(_writeStaging, headTcp.IsIPv6, headTcp.HeadersLength, segmentSize, headTcp.TcpOffset);
-            if (_tap.TryWrite(_writeStaging.AsSpan(0, VirtioNetHeader.Size + length)))
-            {
-                Interlocked.Increment(ref _superFramesWritten);
-                Interlocked.Add(ref _segmentsCoalesced, j - i);
-            }
-            else
-            {
-                Interlocked.Add(ref _writeDrops, j - i);
-            }
-            i = j;
         }
+    }
+
+    /// <summary>Records a piece of a gathered write (the arrays are pinned: packet buffers and the staging buffer).</summary>
+    private void AddPiece(ref int pieces, byte[] array, int offset, int length)
+    {
+        _pieceAddresses[pieces] = Marshal.UnsafeAddrOfPinnedArrayElement(array, offset);
+        _pieceLengths[pieces] = length;
+        pieces++;
     }
 }

@@ -66,36 +66,28 @@ internal static class TcpCoalescer
             && a.Slice(20, tcp.IpHeaderLength - 20).SequenceEqual(b.Slice(20, tcp.IpHeaderLength - 20));
     }
 
-    /// <summary>
-    /// Starts a super-frame in <paramref name="destination"/> from the group's first segment: its headers and payload.
-    /// Returns the length written.
-    /// </summary>
-    public static int Begin(ReadOnlySpan<byte> head, Span<byte> destination)
+    /// <summary>Copies the group's first segment's headers (Ethernet, IP, TCP) to <paramref name="headers"/>; returns their length.</summary>
+    public static int Begin(ReadOnlySpan<byte> head, in TcpFrame headTcp, Span<byte> headers)
     {
-        head.CopyTo(destination);
-        return head.Length;
+        head[..headTcp.HeadersLength].CopyTo(headers);
+        return headTcp.HeadersLength;
     }
 
-    /// <summary>Appends the payload of <paramref name="next"/> at <paramref name="length"/> and returns the new length; the flags become the newest segment's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
-    public static int Append(Span<byte> destination, int length, in TcpFrame headTcp, ReadOnlySpan<byte> next, in TcpFrame nextTcp)
-    {
-        next[nextTcp.HeadersLength..nextTcp.Length].CopyTo(destination[length..]);
-        destination[headTcp.TcpOffset + TcpFrame.TcpFlagsOffset] = next[nextTcp.TcpOffset + TcpFrame.TcpFlagsOffset];
-        return length + nextTcp.PayloadLength;
-    }
+    /// <summary>The merged headers take the flags of the newest segment <paramref name="next"/> (ACK, or ACK|PSH at the end).</summary>
+    public static void TakeFlags(Span<byte> headers, in TcpFrame headTcp, ReadOnlySpan<byte> next, in TcpFrame nextTcp) =>
+        headers[headTcp.TcpOffset + TcpFrame.TcpFlagsOffset] = next[nextTcp.TcpOffset + TcpFrame.TcpFlagsOffset];
 
     /// <summary>
-    /// Finishes a super-frame of <paramref name="length"/> bytes: IP length (and IPv4 header checksum), and the TCP
+    /// Finishes the headers of a super-frame of <paramref name="length"/> bytes (the payloads follow them): IP length (and IPv4 header checksum), and the TCP
     /// checksum field set to the pseudo-header sum as CHECKSUM_PARTIAL expects (the kernel treats the payload as
     /// verified; it completes the sum only if it has to segment the packet again).
     /// </summary>
-    public static void Finish(Span<byte> frame, int length, in TcpFrame headTcp)
+    public static void Finish(Span<byte> headers, int length, in TcpFrame headTcp)
     {
         var merged = headTcp.WithLength(length);
-        merged.SetIpLength(frame, length);
-        var pseudo = merged.PseudoHeaderSum(frame, length - merged.TcpOffset);
+        merged.SetIpLength(headers, length);
+        var pseudo = merged.PseudoHeaderSum(headers, length - merged.TcpOffset);
         var folded = (ushort)~Weft.Wire.Checksum.Fold(pseudo);
-        BinaryPrimitives.WriteUInt16BigEndian(frame[(merged.TcpOffset + 16)..], folded);
+        BinaryPrimitives.WriteUInt16BigEndian(headers[(merged.TcpOffset + 16)..], folded);
     }
 }

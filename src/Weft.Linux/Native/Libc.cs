@@ -100,6 +100,9 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
     public static unsafe partial int RecvMmsg(int fd, void* messages, uint count, int flags, void* timeout);
 
+    [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
+    public static unsafe partial nint WriteV(Microsoft.Win32.SafeHandles.SafeFileHandle fd, void* iovecs, int count);
+
     [LibraryImport(Lib, EntryPoint = "gettid")]
     public static partial int GetTid();
 

@@ -11,20 +11,20 @@ public sealed class TcpCoalescerTests
     private static (byte[] Frame, int Count) Coalesce(params byte[][] frames)
     {
         Assert.True(TcpCoalescer.IsCandidate(frames[0], out var head));
-        var destination = new byte[70000];
-        var length = TcpCoalescer.Begin(frames[0], destination);
-        var payload = head.PayloadLength;
+        var headers = new byte[256];
+        var headersLength = TcpCoalescer.Begin(frames[0], head, headers);
+        var payloads = new List<byte>(frames[0][headersLength..]);
         var count = 1;
         foreach (var next in frames.Skip(1))
         {
-            if (!TcpCoalescer.IsCandidate(next, out var nextTcp) || !TcpCoalescer.CanAppend(frames[0], head, payload, head.PayloadLength, next, nextTcp)) break;
-            length = TcpCoalescer.Append(destination, length, head, next, nextTcp);
-            payload += nextTcp.PayloadLength;
+            if (!TcpCoalescer.IsCandidate(next, out var nextTcp) || !TcpCoalescer.CanAppend(frames[0], head, payloads.Count, head.PayloadLength, next, nextTcp)) break;
+            TcpCoalescer.TakeFlags(headers, head, next, nextTcp);
+            payloads.AddRange(next[nextTcp.HeadersLength..]);
             count++;
             if (nextTcp.PayloadLength < head.PayloadLength || TcpCoalescer.EndsGroup(next, nextTcp)) break;
         }
-        TcpCoalescer.Finish(destination, length, head);
-        return (destination[..length], count);
+        TcpCoalescer.Finish(headers, headersLength + payloads.Count, head);
+        return ([.. headers[..headersLength], .. payloads], count);
     }
 
     private static byte[][] Stream(bool ipv6, params int[] lengths)
