@@ -6,13 +6,14 @@ using Weft.Agent.DataPath;
 using Weft.DataPlane;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Host;
+using Weft.DataPlane.Offload;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
 namespace Weft.Agent;
 
 /// <summary>The agent's state (control plane over the local SQLite store or the cluster's) and the endpoint map.</summary>
-internal static class AgentServices
+internal static partial class AgentServices
 {
     public const string StoreFileName = "store.db";
 
@@ -38,7 +39,15 @@ internal static class AgentServices
     {
         if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
             throw new InvalidOperationException("start weftd: the userspace data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
-        services.AddSingleton(_ => new UdpUnderlay(null, underlay, options.VxlanPort));
+        var offloads = OffloadSettings.FromEnvironment(); // WEFT_OFFLOADS=off forces the plain data path
+        services.AddSingleton(provider =>
+        {
+            var socket = new UdpUnderlay(null, underlay, options.VxlanPort, offloads);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath");
+            if (offloads.Enabled && !(socket.Features.UdpSegmentation && socket.Features.UdpGro)) LogUdpOffloadsMissing(logger, socket.Features.ToString());
+            LogDataPathFeatures(logger, socket.Features.ToString(), offloads.Enabled ? "on" : $"off ({OffloadSettings.EnvironmentVariable})");
+            return socket;
+        });
         services.AddSingleton(provider =>
         {
             var vtep = new Vtep(provider.GetRequiredService<UdpUnderlay>(), logger: provider.GetRequiredService<ILogger<Vtep>>());
@@ -46,7 +55,7 @@ internal static class AgentServices
             return vtep;
         });
         services.AddSingleton(provider => new HostDataPath(
-            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>()));
+            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>(), offloads));
         services.AddSingleton<ContainerDns>();
         services.AddSingleton<HostReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
@@ -80,4 +89,10 @@ internal static class AgentServices
             return 1500;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "underlay data path: {Features} (offloads {Setting}; TAP offloads are set per network)")]
+    private static partial void LogDataPathFeatures(ILogger logger, string features, string setting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UDP GSO/GRO not available, falling back where missing: {Features}")]
+    private static partial void LogUdpOffloadsMissing(ILogger logger, string features);
 }

@@ -64,4 +64,16 @@ public sealed class ChecksumTests
             Assert.Equal(0, Checksum.Compute(data));
         });
     }
+
+    [Fact]
+    public void Long_buffers_sum_like_a_byte_by_byte_rfc_1071_reference_at_any_length_and_start()
+    {
+        Gen.Select(Gen.Byte.Array[0, 70000], Gen.Int[0, 3], Gen.UInt[0, 0xffff]).Sample((bytes, skip, initial) =>
+        {
+            var data = bytes.AsSpan(Math.Min(skip, bytes.Length));
+            ulong reference = initial;
+            for (var i = 0; i < data.Length; i++) reference += i % 2 == 0 ? (ulong)data[i] << 8 : data[i];
+            Assert.Equal(Checksum.Fold(reference), Checksum.Fold(Checksum.Add(initial, data)));
+        }, iter: 300);
+    }
 }

@@ -35,7 +35,7 @@ internal static class LabCommands
                 throw new CliException($"--hosts {count}: a lab has 1..{LabNames.MaxHosts} hosts");
             }
             var result = LabTopology.Up(prefix, count);
-            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(prefix, count, ct);
+            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(prefix, count, ct, context.Environment("WEFT_OFFLOADS"));
             foreach (var change in result.Changes.Concat(agents))
             {
                 await context.Out.WriteLineAsync(change);

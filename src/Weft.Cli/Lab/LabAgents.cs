@@ -25,7 +25,8 @@ internal static class LabAgents
     public static string LogFile(string prefix, int host) => Path.Combine(RunDirectory(prefix, host), "weftd.log");
 
     /// <summary>Starts the agents that are not answering, then forms the cluster; returns what it did.</summary>
-    public static async Task<IReadOnlyList<string>> UpAsync(string prefix, int hosts, CancellationToken ct)
+    /// <param name="offloads">WEFT_OFFLOADS for the agents (e.g. "off" forces the plain data path); null: inherited.</param>
+    public static async Task<IReadOnlyList<string>> UpAsync(string prefix, int hosts, CancellationToken ct, string? offloads = null)
     {
         var changes = new List<string>();
         for (var host = 1; host <= hosts; host++)
@@ -34,7 +35,7 @@ internal static class LabAgents
             {
                 continue;
             }
-            var pid = Start(prefix, host);
+            var pid = Start(prefix, host, offloads);
             await WaitUntilAnsweringAsync(prefix, host, pid, ct);
             changes.Add($"started weftd in {LabNames.HostNamespace(prefix, host)} (pid {pid}, socket {AgentAddress.LabSocketPath(prefix, $"h{host}")})");
         }
@@ -125,7 +126,7 @@ internal static class LabAgents
         return IsWeftd(pid) ? pid : null;
     }
 
-    private static int Start(string prefix, int host)
+    private static int Start(string prefix, int host, string? offloads)
     {
         var directory = RunDirectory(prefix, host);
         Directory.CreateDirectory(directory);
@@ -154,6 +155,7 @@ internal static class LabAgents
             start.ArgumentList.Add(argument);
         }
         start.Environment["WEFT_LAB_LOG"] = LogFile(prefix, host);
+        if (offloads is not null) start.Environment["WEFT_OFFLOADS"] = offloads;
         using var process = Process.Start(start) ?? throw new CliException($"lab: starting weftd for h{host} failed");
         File.WriteAllText(PidFile(prefix, host), process.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         return process.Id;

@@ -10,8 +10,12 @@ namespace Weft.DataPlane.Devices;
 /// super-frame is passed on with <see cref="PacketBuffer.SegmentSize"/> set; the header is read into the
 /// headroom so frames start at the headroom either way. On write a zero header
 /// (no offload) is prepended in the packet's headroom. Frames that cannot be written are dropped and counted.
+/// When the TAP was opened with TSO offloads (<see cref="Segmenting"/>), the offload path of TapFrameDevice.Offload.cs
+/// takes over, in the manner of wireguard-go's tun offload: GSO super-frames are split into ordinary frames on read and
+/// consecutive TCP segments of a flow are coalesced into GSO super-frames on write, so the VTEP only ever sees
+/// ordinary frames and the kernel sees few large ones.
 /// </summary>
-public sealed class TapFrameDevice : IFrameDevice
+public sealed partial class TapFrameDevice : IFrameDevice
 {
     private readonly TapDevice _tap;
     private readonly bool _ownsTap;
@@ -22,6 +26,7 @@ public sealed class TapFrameDevice : IFrameDevice
     {
         _tap = tap;
         _ownsTap = ownsTap;
+        Segmenting = tap.HasVnetHeader && (tap.Offloads & (TapOffloads.Tso4 | TapOffloads.Tso6)) != 0;
     }
 
     public TapDevice Tap => _tap;
@@ -35,6 +40,7 @@ public sealed class TapFrameDevice : IFrameDevice
     public int Read(Span<PacketBuffer> packets, CancellationToken cancellationToken)
     {
         if (packets.IsEmpty) return 0;
+        if (Segmenting) return ReadSegmenting(packets, cancellationToken);
         while (true)
         {
             var count = 0;
@@ -66,7 +72,17 @@ public sealed class TapFrameDevice : IFrameDevice
 
     public void Write(ReadOnlySpan<PacketBuffer> packets)
     {
-        foreach (var packet in packets)
+        if (Segmenting)
+        {
+            WriteCoalescing(packets);
+            return;
+        }
+        foreach (var packet in packets) WriteOne(packet);
+    }
+
+    /// <summary>Writes one frame as is (behind a zero virtio header when the TAP has one).</summary>
+    private void WriteOne(PacketBuffer packet)
+    {
         {
             bool written;
             if (_tap.HasVnetHeader)
@@ -74,7 +90,7 @@ public sealed class TapFrameDevice : IFrameDevice
                 if (!packet.TryPrepend(VirtioNetHeader.Size, out var header))
                 {
                     Interlocked.Increment(ref _writeDrops);
-                    continue;
+                    return;
                 }
                 header.Clear();
                 written = _tap.TryWrite(packet.Data);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
 using Weft.Linux.Namespaces;
 
@@ -12,8 +13,10 @@ namespace Weft.DataPlane.Devices;
 /// then takes every datagram already queued without blocking. Sender and destination addresses go
 /// through one reused <see cref="SocketAddress"/> each, so the per-packet path does not allocate.
 /// Send failures (unreachable, no buffer) drop the packet and are counted, never thrown.
+/// With <see cref="OffloadSettings.Enabled"/> the batched path of UdpUnderlay.Batched.cs is used instead:
+/// sendmmsg/recvmmsg, UDP GSO and UDP GRO where the kernel has them (see <see cref="Features"/>).
 /// </summary>
-public sealed class UdpUnderlay : IUnderlay
+public sealed partial class UdpUnderlay : IUnderlay
 {
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(50);
     private readonly Socket _socket;
@@ -25,7 +28,7 @@ public sealed class UdpUnderlay : IUnderlay
     private long _receiveErrors;
 
     /// <summary>Creates the socket inside <paramref name="namespaceName"/> (null: the current namespace) and binds it to <paramref name="localAddress"/>:<paramref name="port"/> (0: any free port).</summary>
-    public UdpUnderlay(string? namespaceName, IPAddress localAddress, int port)
+    public UdpUnderlay(string? namespaceName, IPAddress localAddress, int port, OffloadSettings? offloads = null)
     {
         _ipv6 = localAddress.AddressFamily == AddressFamily.InterNetworkV6;
         _socket = NetworkNamespace.OpenSocket(namespaceName, localAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -42,6 +45,7 @@ public sealed class UdpUnderlay : IUnderlay
         LocalEndpoint = PeerEndpoint.From((IPEndPoint)_socket.LocalEndPoint!);
         _receiveAddress = new SocketAddress(localAddress.AddressFamily);
         _sendAddress = new SocketAddress(localAddress.AddressFamily);
+        if (offloads?.Enabled == true) EnableBatching();
     }
 
     public PeerEndpoint LocalEndpoint { get; }
@@ -55,6 +59,7 @@ public sealed class UdpUnderlay : IUnderlay
     public int Receive(Span<PacketBuffer> packets, CancellationToken cancellationToken)
     {
         if (packets.IsEmpty) return 0;
+        if (_batching is not null) return ReceiveBatched(packets, cancellationToken);
         try
         {
             while (true)
@@ -101,6 +106,11 @@ public sealed class UdpUnderlay : IUnderlay
 
     public void Send(ReadOnlySpan<PacketBuffer> packets)
     {
+        if (_batching is not null)
+        {
+            SendBatched(packets);
+            return;
+        }
         foreach (var packet in packets)
         {
             if (!WritePeer(packet.Peer, _sendAddress.Buffer.Span))
@@ -123,6 +133,7 @@ public sealed class UdpUnderlay : IUnderlay
     {
         _disposed = true;
         _socket.Dispose();
+        _batching?.Dispose();
     }
 
     // sockaddr_in: family(2) port(2, big-endian) addr(4); sockaddr_in6: family(2) port(2) flowinfo(4) addr(16) scope(4)

@@ -9,7 +9,30 @@ namespace Weft.DataPlane.Devices;
 internal static class VirtioNetHeader
 {
     public const int Size = 12;
-    private const byte NeedsChecksum = 0x01;
+    public const byte NeedsChecksum = 0x01;
+    public const byte GsoNone = 0;
+    public const byte GsoTcpV4 = 1;
+    public const byte GsoTcpV6 = 4;
+    public const byte GsoEcn = 0x80;
+
+    /// <summary>The gso_type (ECN bit masked off) and gso_size of the header at the front of <paramref name="header"/>.</summary>
+    public static (byte GsoType, int GsoSize) ReadGso(ReadOnlySpan<byte> header) =>
+        ((byte)(header[1] & ~GsoEcn), BinaryPrimitives.ReadUInt16LittleEndian(header[4..]));
+
+    /// <summary>
+    /// Writes a header announcing a TCP GSO super-frame: checksum partial from <paramref name="checksumStart"/> (the
+    /// field at +16 holds the pseudo-header sum), to be cut into <paramref name="segmentSize"/>-byte segments.
+    /// </summary>
+    public static void WriteTcpGso(Span<byte> header, bool ipv6, int headersLength, int segmentSize, int checksumStart)
+    {
+        header[..Size].Clear();
+        header[0] = NeedsChecksum;
+        header[1] = ipv6 ? GsoTcpV6 : GsoTcpV4;
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], (ushort)headersLength);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], (ushort)segmentSize);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)checksumStart);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], 16);
+    }
 
     /// <summary>
     /// Reads the header in front of <paramref name="packet"/>: completes a partial checksum of a

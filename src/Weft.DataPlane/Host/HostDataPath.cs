@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.DataPlane.Devices;
+using Weft.DataPlane.Offload;
 using Weft.Linux;
 using Weft.Linux.Namespaces;
 using Weft.Linux.Netlink;
@@ -30,12 +31,26 @@ public sealed partial class HostDataPath : IDisposable
     private readonly ILogger _logger;
     private readonly object _lock = new();
 
-    public HostDataPath(Vtep vtep, HostNames names, ILogger<HostDataPath>? logger = null)
+    public HostDataPath(Vtep vtep, HostNames names, ILogger<HostDataPath>? logger = null, OffloadSettings? offloads = null)
     {
         Vtep = vtep;
         Names = names;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        Offloads = offloads ?? OffloadSettings.Off;
+        _tapOffloads = Offloads.Enabled;
     }
+
+    /// <summary>TAP offloads (TSO with software segmentation and coalescing) are asked for on new TAPs.</summary>
+    public OffloadSettings Offloads { get; }
+
+    private volatile bool _tapOffloads;
+
+    /// <summary>Whether TAPs are opened with TSO offloads (false when off, or after the kernel refused them once).</summary>
+    public bool TapOffloadsActive => _tapOffloads;
+
+    /// <summary>The data path's features: the underlay's (<paramref name="underlay"/>) with the TAP side filled in.</summary>
+    public DataPathFeatures Features(DataPathFeatures underlay) =>
+        underlay with { Requested = Offloads.Enabled, TapSegmentation = TapOffloadsActive, TapCoalescing = TapOffloadsActive };
 
     public Vtep Vtep { get; }
 
@@ -66,7 +81,7 @@ public sealed partial class HostDataPath : IDisposable
                 netlink.SetUp(HostNames.Bridge);
                 if (netlink.FindLink(HostNames.Tap) is not null) netlink.DeleteLink(HostNames.Tap); // a persistent leftover
             }
-            var tap = NetworkNamespace.Run(sandbox, () => TapDevice.Create(HostNames.Tap));
+            var tap = NetworkNamespace.Run(sandbox, CreateTap);
             try
             {
                 using var netlink = RtNetlink.Open(sandbox);
@@ -84,6 +99,24 @@ public sealed partial class HostDataPath : IDisposable
             _taps[vni] = device;
             LogNetworkReady(_logger, vni, sandbox, mtu);
         }
+    }
+
+    /// <summary>The TAP with TSO offloads when allowed; if the kernel refuses them, logged once and the plain TAP from then on.</summary>
+    private TapDevice CreateTap()
+    {
+        if (_tapOffloads)
+        {
+            try
+            {
+                return TapDevice.Create(HostNames.Tap, vnetHeader: true, TapOffloads.Checksum | TapOffloads.Tso4 | TapOffloads.Tso6);
+            }
+            catch (LinuxException e)
+            {
+                _tapOffloads = false;
+                LogTapOffloadsUnavailable(_logger, e.Message);
+            }
+        }
+        return TapDevice.Create(HostNames.Tap);
     }
 
     /// <summary>Removes a network's sandbox (its bridge and TAP go with it) and forgets its forwarding state.</summary>
@@ -177,6 +210,9 @@ public sealed partial class HostDataPath : IDisposable
             if (_taps.TryRemove(vni, out var device)) device.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TAP offloads unavailable, using the plain path (one frame per read/write): {Reason}")]
+    private static partial void LogTapOffloadsUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "network VNI {Vni}: sandbox {Sandbox} ready, MTU {Mtu}")]
     private static partial void LogNetworkReady(ILogger logger, uint vni, string sandbox, int mtu);

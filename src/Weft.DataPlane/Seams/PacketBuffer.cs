@@ -17,7 +17,8 @@ public sealed class PacketBuffer
     public PacketBuffer(int capacity = DefaultCapacity, int headroom = DefaultHeadroom)
     {
         if (headroom < 0 || headroom >= capacity) throw new ArgumentOutOfRangeException(nameof(headroom));
-        Array = new byte[capacity];
+        // Pinned (pinned object heap), so batched system calls can point iovecs into it without pinning per call.
+        Array = GC.AllocateArray<byte>(capacity, pinned: true);
         Headroom = headroom;
         Offset = headroom;
     }

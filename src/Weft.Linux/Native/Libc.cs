@@ -32,6 +32,11 @@ internal static partial class Libc
 
     public const short POLLIN = 0x1;
 
+    public const int SOL_UDP = 17;
+    public const int UDP_SEGMENT = 103;
+    public const int UDP_GRO = 104;
+    public const int MSG_DONTWAIT = 0x40;
+
     [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
 
@@ -82,6 +87,21 @@ internal static partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static unsafe partial nint Write(Microsoft.Win32.SafeHandles.SafeFileHandle fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
+    public static unsafe partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
+    public static unsafe partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
+
+    [LibraryImport(Lib, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static unsafe partial int SendMmsg(int fd, void* messages, uint count, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static unsafe partial int RecvMmsg(int fd, void* messages, uint count, int flags, void* timeout);
+
+    [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
+    public static unsafe partial nint WriteV(Microsoft.Win32.SafeHandles.SafeFileHandle fd, void* iovecs, int count);
 
     [LibraryImport(Lib, EntryPoint = "gettid")]
     public static partial int GetTid();

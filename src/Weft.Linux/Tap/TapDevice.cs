@@ -117,6 +117,28 @@ public sealed class TapDevice : IDisposable
         }
     }
 
+    /// <summary>Most pieces <see cref="TryWriteGather"/> takes (iovecs on the stack).</summary>
+    public const int MaxGatherPieces = 128;
+
+    /// <summary>
+    /// Writes one frame gathered from <paramref name="addresses"/>/<paramref name="lengths"/> (pointers into pinned
+    /// memory) with a single writev, so a frame assembled from many buffers is not copied first. False when refused.
+    /// </summary>
+    public unsafe bool TryWriteGather(ReadOnlySpan<nint> addresses, ReadOnlySpan<int> lengths)
+    {
+        if (_disposed || addresses.Length != lengths.Length || addresses.Length > MaxGatherPieces) return false;
+        var iovecs = stackalloc nint[addresses.Length * 2];
+        long total = 0;
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            iovecs[2 * i] = addresses[i];
+            iovecs[2 * i + 1] = lengths[i];
+            total += lengths[i];
+        }
+        try { return Libc.WriteV(_fd, iovecs, addresses.Length) == total; }
+        catch (ObjectDisposedException) { return false; }
+    }
+
     /// <summary>Blocks until a frame is ready. False when cancelled or the device was disposed.</summary>
     public unsafe bool WaitReadable(CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Seams;
-using Weft.Linux.Netlink;
 using Weft.Linux.Tests.Support;
 using Weft.TestSupport;
 
@@ -16,19 +15,7 @@ public sealed class UdpUnderlayTests : IDisposable
     [RootFact("ip", "ss")]
     public void Datagrams_cross_a_veth_between_two_namespaces_with_the_sender_as_peer()
     {
-        var a = _ns.Create("a");
-        var b = _ns.Create("b");
-        using (var nl = RtNetlink.Open(a))
-        {
-            nl.CreateVeth("ua", "ub", peerNamespace: b);
-            nl.AddAddress("ua", IPAddress.Parse("198.51.100.1"), 24);
-            nl.SetUp("ua");
-        }
-        using (var nl = RtNetlink.Open(b))
-        {
-            nl.AddAddress("ub", IPAddress.Parse("198.51.100.2"), 24);
-            nl.SetUp("ub");
-        }
+        var (a, b) = _ns.UnderlayPair();
         using var left = new UdpUnderlay(a, IPAddress.Parse("198.51.100.1"), 4789);
         using var right = new UdpUnderlay(b, IPAddress.Parse("198.51.100.2"), 4789);
         Assert.Equal(PeerEndpoint.Parse("198.51.100.2", 4789), right.LocalEndpoint);

@@ -1,4 +1,5 @@
 using Weft.Linux.Namespaces;
+using Weft.Linux.Netlink;
 using Weft.TestSupport;
 
 namespace Weft.Linux.Tests.Support;
@@ -20,6 +21,28 @@ public sealed class TestNamespaces : IDisposable
         NetworkNamespace.Create(name);
         Tool.Run("ip", "-n", name, "link", "set", "lo", "up").EnsureSuccess($"ip -n {name} link set lo up");
         return name;
+    }
+
+    /// <summary>
+    /// Two namespaces "a" and "b" joined by a veth (ua 198.51.100.1/24 in a, ub 198.51.100.2/24 in b): an underlay
+    /// between two hosts.
+    /// </summary>
+    public (string A, string B) UnderlayPair()
+    {
+        var a = Create("a");
+        var b = Create("b");
+        using (var nl = RtNetlink.Open(a))
+        {
+            nl.CreateVeth("ua", "ub", peerNamespace: b);
+            nl.AddAddress("ua", System.Net.IPAddress.Parse("198.51.100.1"), 24);
+            nl.SetUp("ua");
+        }
+        using (var nl = RtNetlink.Open(b))
+        {
+            nl.AddAddress("ub", System.Net.IPAddress.Parse("198.51.100.2"), 24);
+            nl.SetUp("ub");
+        }
+        return (a, b);
     }
 
     /// <summary>A name this fixture will clean up even if something else creates it.</summary>
