@@ -22,6 +22,9 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
 
     public NetworkKeyOptions Options { get; } = options ?? new NetworkKeyOptions();
 
+    /// <summary>Raised after an on-demand rotation changed the schedule (a scheduler waiting for the next due step re-plans).</summary>
+    public event Action? Rotated;
+
     /// <summary>
     /// Brings every encrypted network's keys up to date (creates missing ones, moves rotations on, starts due rotations) and
     /// removes the keys of networks that are gone or not encrypted. Returns when the next step is due (null: nothing scheduled).
@@ -106,19 +109,21 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     {
         RequireEncrypted(network);
         await StepAsync(network, cancellationToken).ConfigureAwait(false); // keys exist, schedule up to date
+        NetworkKeyMeta meta;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var meta = (await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
+            meta = (await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
             var secret = (await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
             meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
-            return meta;
         }
         finally
         {
             _gate.Release();
         }
+        Rotated?.Invoke();
+        return meta;
     }
 
     /// <summary>The keys of encrypted <paramref name="network"/> (made now if it has none yet).</summary>
