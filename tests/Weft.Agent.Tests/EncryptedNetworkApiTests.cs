@@ -50,6 +50,13 @@ public sealed class EncryptedNetworkApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_data_directory_holding_the_keys_is_root_only()
+    {
+        Assert.Equal(AgentHost.DataDirMode, File.GetUnixFileMode(_agent.Options.DataDir));
+        Assert.Equal((UnixFileMode)0b111_000_000, AgentHost.DataDirMode);
+    }
+
+    [Fact]
     public async Task Rotate_key_adds_an_epoch_that_becomes_the_send_epoch_after_the_delay()
     {
         await Create("secure", new() { ["encrypted"] = "", ["encryption-rotation"] = "1h" });
