@@ -52,6 +52,7 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
         Assert.True(OverlayLab.Eventually(() => Epoch() == before + 1, TimeSpan.FromSeconds(5)), $"send epoch moved from {before} to {before + 1}");
         Assert.True(OverlayLab.Eventually(() => Ring(1)?.SendEpoch == before + 1 && Ring(2)?.SendEpoch == before + 1, TimeSpan.FromSeconds(5)),
             "both members seal with the new epoch");
+        Assert.Contains(before, Ring(2)!.Epochs); // the overlap: the old epoch is still accepted (retired 30 s after activation)
         Assert.Equal(0, lab.Weft("-H", "h2", "exec", "enc-b", "ping", "-c", "1", "-W", "1", "enc-a").ExitCode);
     }
 

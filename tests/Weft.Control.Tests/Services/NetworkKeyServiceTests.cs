@@ -74,6 +74,26 @@ public sealed class NetworkKeyServiceTests : ControlPlaneFixture
     }
 
     [Fact]
+    public async Task A_second_rotation_before_activation_postpones_it_so_every_member_installs_the_newest_epoch_first()
+    {
+        var network = await Encrypted("sec");
+        var service = Keys();
+        await service.StepAllAsync();
+        await service.RotateAsync(network);
+        Clock.Advance(TimeSpan.FromSeconds(1.5));
+        var again = await service.RotateAsync(network);
+        Assert.Equal([1u, 2u, 3u], again.Epochs.Select(e => e.Epoch));
+        Assert.Equal(Clock.GetUtcNow() + TimeSpan.FromSeconds(2), again.ActivateAt);
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1u, (await service.StepAsync(network)).SendEpoch);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(3u, (await service.StepAsync(network)).SendEpoch);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal([3u], (await service.StepAsync(network)).Epochs.Select(e => e.Epoch));
+    }
+
+    [Fact]
     public async Task Scheduled_rotation_follows_the_networks_encryption_rotation()
     {
         var network = await Encrypted("sec", rotation: "10m");
