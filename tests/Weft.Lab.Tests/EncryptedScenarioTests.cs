@@ -1,12 +1,17 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Weft.Linux.Namespaces;
 using Weft.TestSupport;
 
 namespace Weft.Lab.Tests;
 
 /// <summary>
 /// Issue 6's acceptance tests in the lab with real agents: ping by name over an encrypted network, a marker visible on
-/// the underlay of a plain network and not of the encrypted one (tcpdump as the observer), no loss across a key rotation,
+/// the underlay of a plain network and not of the encrypted one (tcpdump as the observer), no loss across a key rotation
+/// (ping, and a TCP stream without retransmissions),
 /// and no key on a host that takes no part in the network.
 /// </summary>
 public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<EncryptedLab>
@@ -43,17 +48,82 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
     public async Task A_continuous_ping_across_a_key_rotation_loses_nothing()
     {
         var before = Epoch();
+        var dropsBefore = (KeyDrops(1), KeyDrops(2));
         var ping = Task.Run(() => lab.Weft("-H", "h1", "exec", "enc-a", "ping", "-i", "0.05", "-c", "100", "-W", "1", "enc-b"));
         await Task.Delay(500);
         Assert.Equal("secure-net\n", lab.Must("-H", "h2", "network", "rotate-key", "secure-net")); // from a worker: forwarded to the manager
         var result = await ping;
         Assert.True(result.ExitCode == 0, result.Err + result.Out);
         Assert.Contains("100 packets transmitted, 100 received", result.Out);
+        Assert.Equal(dropsBefore, (KeyDrops(1), KeyDrops(2)));
         Assert.True(OverlayLab.Eventually(() => Epoch() == before + 1, TimeSpan.FromSeconds(5)), $"send epoch moved from {before} to {before + 1}");
         Assert.True(OverlayLab.Eventually(() => Ring(1)?.SendEpoch == before + 1 && Ring(2)?.SendEpoch == before + 1, TimeSpan.FromSeconds(5)),
             "both members seal with the new epoch");
         Assert.Contains(before, Ring(2)!.Epochs); // the overlap: the old epoch is still accepted (retired 30 s after activation)
         Assert.Equal(0, lab.Weft("-H", "h2", "exec", "enc-b", "ping", "-c", "1", "-W", "1", "enc-a").ExitCode);
+    }
+
+    [RootFact("ip")]
+    public async Task A_5_second_tcp_stream_across_a_key_rotation_arrives_intact_and_no_datagram_is_dropped_for_its_key()
+    {
+        var before = Epoch();
+        var b = IPAddress.Parse(lab.AddressOf("enc-b", "secure-net"));
+        using var listener = NetworkNamespace.OpenSocket($"{lab.Prefix}-h2-c-enc-b", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 5002));
+        listener.Listen(1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var receive = Task.Run(async () =>
+        {
+            using var connection = await listener.AcceptAsync(timeout.Token);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = await connection.ReceiveAsync(buffer, timeout.Token)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                total += n;
+            }
+            return (total, sha.GetHashAndReset());
+        });
+        var dropsBefore = (KeyDrops(1), KeyDrops(2));
+        using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long length = 0;
+        using (var client = NetworkNamespace.OpenSocket($"{lab.Prefix}-h1-c-enc-a", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await client.ConnectAsync(new IPEndPoint(b, 5002), timeout.Token);
+            var started = DateTime.UtcNow;
+            var rotated = false;
+            while (DateTime.UtcNow - started < TimeSpan.FromSeconds(5)) // paced (~3 MB/s): the rotation, not the load, is under test
+            {
+                var chunk = RandomNumberGenerator.GetBytes(64 * 1024);
+                await client.SendAsync(chunk, timeout.Token);
+                sent.AppendData(chunk);
+                length += chunk.Length;
+                if (!rotated && DateTime.UtcNow - started > TimeSpan.FromSeconds(1))
+                {
+                    Assert.Equal("secure-net\n", lab.Must("-H", "h1", "network", "rotate-key", "secure-net"));
+                    rotated = true;
+                }
+                await Task.Delay(20, timeout.Token);
+            }
+            client.Shutdown(SocketShutdown.Send);
+            var (total, hash) = await receive;
+            Assert.Equal(length, total);
+            Assert.Equal(sent.GetHashAndReset(), hash);
+        }
+        Assert.True(Epoch() > before, "the send epoch moved during the stream");
+        // TCP would hide a loss by retransmitting (and this busy userspace path does retransmit a little even without a
+        // rotation), so the claim is checked where it lives: neither VTEP dropped a datagram for want of a key.
+        Assert.Equal(dropsBefore, (KeyDrops(1), KeyDrops(2)));
+    }
+
+    /// <summary>Datagrams host h<paramref name="host"/>'s VTEP dropped for key reasons (no send key, unknown epoch, failed open, replay, unsealed).</summary>
+    private long KeyDrops(int host)
+    {
+        using var drops = JsonDocument.Parse(lab.Must("-H", $"h{host}", "info", "--format", "{{json .DataPlane.Drops}}"));
+        return new[] { "NoKey", "UnknownKey", "BadSeal", "Replay", "Unsealed" }
+            .Sum(reason => drops.RootElement.TryGetProperty(reason, out var n) ? n.GetInt64() : 0);
     }
 
     [RootFact("ip")]
