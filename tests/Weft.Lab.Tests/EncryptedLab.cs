@@ -22,6 +22,12 @@ public sealed class EncryptedLab : IDisposable
             Must("-H", "h2", "run", "-d", "--name", "enc-b", "--network", "secure-net");
             Must("-H", "h1", "run", "-d", "--name", "plain-a", "--network", "plain-net");
             Must("-H", "h2", "run", "-d", "--name", "plain-b", "--network", "plain-net");
+            // `run -d` returns once the store has the container; its host plumbs it (and fetches the keys) asynchronously.
+            foreach (var (from, to, host) in new[] { ("enc-a", "enc-b", "h1"), ("plain-a", "plain-b", "h1") })
+            {
+                if (!OverlayLab.Eventually(() => Weft("-H", host, "exec", from, "ping", "-c", "1", "-W", "1", to).ExitCode == 0, TimeSpan.FromSeconds(15)))
+                    throw new InvalidOperationException($"lab setup: {from} does not reach {to} within 15 s");
+            }
             SecureVni = uint.Parse(Must("-H", "h1", "network", "inspect", "secure-net", "--format", "{{.Vni}}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
         }
         catch
