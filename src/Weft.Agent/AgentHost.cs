@@ -20,11 +20,16 @@ public static class AgentHost
     public const UnixFileMode SocketMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
+    public const UnixFileMode DataDirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     /// <summary>Builds a ready-to-run agent; <paramref name="configureLogging"/> lets tests quiet it.</summary>
     public static WebApplication Build(AgentOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(options.DataDir);
+        // The data directory holds the store (on the manager: encrypted networks' keys under secrets/) and the nonce counter:
+        // root only (0700), also when it already existed.
+        Directory.CreateDirectory(options.DataDir, DataDirMode);
+        File.SetUnixFileMode(options.DataDir, DataDirMode);
         PrepareSocketPath(options.SocketPath);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });

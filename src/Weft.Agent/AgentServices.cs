@@ -26,11 +26,13 @@ internal static partial class AgentServices
         services.AddSingleton(new ControlPlaneOptions
         {
             DefaultMtu = UnderlayMtu(options.UnderlayAddress) - VxlanOverhead,
+            EncryptionOverhead = Vtep.SealOverhead,
             DefaultPool = options.DefaultAddressPool,
         });
         services.AddSingleton<AgentState>();
         services.AddSingleton<Membership>();
         services.AddHostedService(provider => provider.GetRequiredService<Membership>());
+        services.AddHostedService<NetworkKeyScheduler>();
         if (options.DataPath) AddDataPath(services, options);
     }
 
@@ -57,6 +59,7 @@ internal static partial class AgentServices
         services.AddSingleton(provider => new HostDataPath(
             provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>(), offloads));
         services.AddSingleton<ContainerDns>();
+        services.AddSingleton<NetworkEncryption>();
         services.AddSingleton<HostReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
     }

@@ -11,9 +11,11 @@ using Weft.Api.Dto;
 using Weft.Cluster;
 using Weft.Cluster.Channel;
 using Weft.Cluster.Join;
+using Weft.Cluster.KeyDistribution;
 using Weft.Cluster.Pki;
 using Weft.Cluster.Store;
 using Weft.Control.Errors;
+using Weft.Control.Model;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
@@ -43,6 +45,7 @@ public sealed partial class AgentState : IAsyncDisposable
     private ClusterServer? _server;
     private NodeIdentity? _identity;
     private RemoteClusterStore? _remote;
+    private KeyClient? _keyClient;
     private ControlPlane _control;
 
     public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, ILogger<AgentState> logger)
@@ -53,6 +56,29 @@ public sealed partial class AgentState : IAsyncDisposable
         _logger = logger;
         _control = new ControlPlane(localStore, controlOptions);
         ClusterDirectory = Path.Combine(options.DataDir, "cluster");
+        LocalKeys = new NetworkKeyService(localStore);
+    }
+
+    /// <summary>Encrypted networks' keys in the local store: the cluster's when this node is the manager (or standalone).</summary>
+    public NetworkKeyService LocalKeys { get; }
+
+    /// <summary>True when this node makes the keys (manager or standalone); a worker asks the manager.</summary>
+    public bool MakesKeys => Role != ClusterRole.Worker;
+
+    /// <summary>
+    /// The epochs and keys of encrypted network <paramref name="networkId"/> for this host (which must have an endpoint on
+    /// it): from the local store on the manager, over the cluster channel (keys.get) on a worker.
+    /// </summary>
+    public Task<NetworkKeys> GetNetworkKeysAsync(string networkId, CancellationToken ct) =>
+        _keyClient is { } client && Role == ClusterRole.Worker
+            ? client.GetAsync(networkId, ct)
+            : LocalKeys.GetForMemberAsync(networkId, _options.NodeName, ct);
+
+    /// <summary>Starts a key rotation of encrypted <paramref name="network"/> now: on the manager, or forwarded to it (keys.rotate).</summary>
+    public Task<NetworkKeyMeta> RotateKeyAsync(Network network, CancellationToken ct)
+    {
+        NetworkKeyService.RequireEncrypted(network);
+        return _keyClient is { } client && Role == ClusterRole.Worker ? client.RotateAsync(network.Id, ct) : LocalKeys.RotateAsync(network, ct);
     }
 
     /// <summary>The control plane on the store of the current role; replaced (and <see cref="ControlChanged"/> raised) by init, join and leave.</summary>
@@ -181,7 +207,8 @@ public sealed partial class AgentState : IAsyncDisposable
     private void StartManager(ManagerCredentials credentials, int? port = null)
     {
         var listen = new IPEndPoint(credentials.Identity.Address, port ?? _options.ClusterPort);
-        var server = ManagerChannel.Start(credentials, _localStore, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, _logger);
+        var server = ManagerChannel.Start(credentials, _localStore, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, _logger,
+            mapMore: router => new KeyService(LocalKeys, _localStore).MapTo(router));
         _manager = credentials;
         _server = server;
         Role = ClusterRole.Manager;
@@ -196,7 +223,9 @@ public sealed partial class AgentState : IAsyncDisposable
     private void StartWorker(NodeIdentity identity, IPEndPoint manager)
     {
         _identity = identity;
-        _remote = new RemoteClusterStore(new ClusterClient(identity, manager, _logger));
+        var client = new ClusterClient(identity, manager, _logger);
+        _remote = new RemoteClusterStore(client);
+        _keyClient = new KeyClient(client);
         Control = new ControlPlane(_remote, _controlOptions);
         Role = ClusterRole.Worker;
         ManagerAddress = manager.ToString();
@@ -209,6 +238,7 @@ public sealed partial class AgentState : IAsyncDisposable
         {
             await _remote.DisposeAsync();
             _remote = null;
+            _keyClient = null;
         }
         _identity?.Dispose();
         _identity = null;

@@ -10,7 +10,11 @@ internal static class DtoMapping
     /// <summary>The option Docker's overlay driver shows the VNI under; Weft shows it too so Docker tooling finds it.</summary>
     public const string DockerVxlanIdOption = "com.docker.network.driver.overlay.vxlanid_list";
 
-    public static NetworkInspect Network(Network network, IEnumerable<Endpoint> endpoints, IReadOnlyDictionary<string, Node> nodesByName)
+    /// <summary>What seals encrypted networks (the data plane's <c>SealFormat.Algorithm</c>).</summary>
+    public const string EncryptionAlgorithm = Weft.DataPlane.Sealing.SealFormat.Algorithm;
+
+    public static NetworkInspect Network(Network network, IEnumerable<Endpoint> endpoints, IReadOnlyDictionary<string, Node> nodesByName,
+        NetworkKeyMeta? keys = null)
     {
         var attached = endpoints.Where(e => e.NetworkId == network.Id).ToList();
         var options = new Dictionary<string, string>(network.Options)
@@ -43,6 +47,9 @@ internal static class DtoMapping
             Vni = network.Vni,
             Mtu = network.Mtu,
             Encrypted = network.Encrypted,
+            EncryptionAlgorithm = network.Encrypted ? EncryptionAlgorithm : "",
+            KeyEpoch = network.Encrypted ? keys?.SendEpoch ?? 0 : 0,
+            NextKeyRotation = network.Encrypted ? keys?.NextRotation : null,
         };
     }
 

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Routing;
 using Weft.Api;
 using Weft.Api.Dto;
 using Weft.Control.Errors;
+using Weft.Control.Model;
 using Weft.Control.Services;
 using ControlNetworkRequest = Weft.Control.Services.NetworkCreateRequest;
 
 namespace Weft.Agent;
 
-/// <summary><c>/networks</c>: create, list, inspect, remove, connect, disconnect — Docker's routes over the control plane.</summary>
+/// <summary><c>/networks</c>: create, list, inspect, remove, connect, disconnect — Docker's routes over the control plane — and Weft's rotate-key.</summary>
 internal static class NetworkEndpoints
 {
     public static void MapNetworks(this IEndpointRouteBuilder app)
@@ -41,13 +42,25 @@ internal static class NetworkEndpoints
         {
             var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
             var nodes = await NodesByName(state, ct);
-            return (await state.Control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes)).ToList();
+            var keys = (await state.Control.Store.ListAsync(Keys.KeyMetaPrefix, ct)).Select(kv => ModelJson.Deserialize<NetworkKeyMeta>(kv.Value))
+                .ToDictionary(m => m.NetworkId);
+            return (await state.Control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes, keys.GetValueOrDefault(n.Id))).ToList();
         });
 
         app.MapGet("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
             var network = await state.Control.Networks.InspectAsync(id, ct);
-            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct));
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
+                await KeyMetaAsync(state, network, ct));
+        });
+
+        // Weft: start a key rotation of an encrypted network now (the manager does it; a worker forwards with keys.rotate).
+        app.MapPost("/networks/{id}/rotate-key", async (string id, AgentState state, CancellationToken ct) =>
+        {
+            var network = await state.Control.Networks.InspectAsync(id, ct);
+            await state.RotateKeyAsync(network, ct);
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
+                await KeyMetaAsync(state, network, ct));
         });
 
         app.MapDelete("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
@@ -69,6 +82,14 @@ internal static class NetworkEndpoints
             await state.Control.Endpoints.RemoveAsync(id, container.Name, ct);
             return Results.Ok();
         });
+    }
+
+    /// <summary>The key schedule of an encrypted network (made on the manager at once when this node is it), or null.</summary>
+    private static async Task<NetworkKeyMeta?> KeyMetaAsync(AgentState state, Network network, CancellationToken ct)
+    {
+        if (!network.Encrypted) return null;
+        if (state.MakesKeys) await state.LocalKeys.StepAsync(network, ct);
+        return await state.Control.Store.GetAsync(Keys.KeyMeta(network.Id), ct) is { } kv ? ModelJson.Deserialize<NetworkKeyMeta>(kv.Value) : null;
     }
 
     public static async Task<IReadOnlyDictionary<string, Control.Model.Node>> NodesByName(AgentState state, CancellationToken ct) =>

@@ -51,6 +51,13 @@ public sealed class WeftApiClient : IDisposable
     public Task RemoveNetworkAsync(string idOrName, CancellationToken ct = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"networks/{Uri.EscapeDataString(idOrName)}"), ct);
 
+    /// <summary>Weft: starts a key rotation of an encrypted network; returns the network as inspect shows it.</summary>
+    public async Task<NetworkInspect> RotateNetworkKeyAsync(string idOrName, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"networks/{Uri.EscapeDataString(idOrName)}/rotate-key"), ct);
+        return await ReadAsync(response, WeftApiJsonContext.Default.NetworkInspect, ct);
+    }
+
     public Task ConnectNetworkAsync(string network, NetworkConnectRequest request, CancellationToken ct = default) =>
         SendAsync(Post($"networks/{Uri.EscapeDataString(network)}/connect", request, WeftApiJsonContext.Default.NetworkConnectRequest), ct);
 

@@ -1,15 +1,17 @@
 using System.Net;
 using Weft.Cluster.Channel;
 using Weft.Cluster.Join;
+using Weft.Cluster.KeyDistribution;
 using Weft.Cluster.Pki;
 using Weft.Cluster.Store;
+using Weft.Control.Services;
 using Weft.Control.Store;
 
 namespace Weft.Cluster.Tests;
 
 /// <summary>
 /// A real manager on 127.0.0.1 (ephemeral port): credentials from <see cref="ClusterSetup.Init"/> in a temp dir, a
-/// SQLite store, the join and store services, and a test method table ("test.echo", "test.count").
+/// SQLite store, the join, store and key services, and a test method table ("test.echo", "test.count").
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
 {
@@ -30,6 +32,7 @@ internal sealed class TestCluster : IAsyncDisposable
             },
             mapMore: router =>
             {
+                new KeyService(new NetworkKeyService(store), store).MapTo(router);
                 router.MapUnary<EchoRequest, EchoResponse>("test.echo", (context, request, _) =>
                 {
                     Interlocked.Increment(ref _handlerCalls);

@@ -24,6 +24,15 @@ public static class DataPlaneReport
                     Vni = vni, MacAddress = e.Mac.ToString(), IPAddress = e.Ip.ToString(), Vtep = e.Vtep.ToString(),
                 }))
                 .ToList(),
+            Encryption = vtep.Vnis.Order()
+                .Select(vni => vtep.TryGetEncryption(vni, out var ring) ? (vni, ring.Status()) : default)
+                .Where(r => r.Item2 is not null)
+                .Select(r => new EncryptionInfo
+                {
+                    Vni = r.vni, Algorithm = r.Item2.Algorithm, SendEpoch = r.Item2.SendEpoch,
+                    Epochs = r.Item2.Epochs.Select(e => e.Epoch).ToList(), Fingerprints = r.Item2.Epochs.Select(e => e.Fingerprint).ToList(),
+                })
+                .ToList(),
         };
     }
 }

@@ -12,13 +12,14 @@ namespace Weft.Agent.DataPath;
 
 /// <summary>
 /// Turns the cluster's desired state into this host's data plane, level-triggered: on every store change under
-/// networks/, endpoints/ or nodes/ (a watch from the last revision seen) and every few seconds anyway, it reads the
+/// networks/, endpoints/, keymeta/ or nodes/ (a watch from the last revision seen) and every few seconds anyway, it reads the
 /// whole desired state, computes <see cref="HostDesiredState"/> for this host and converges the data path to it —
 /// sandboxes, container plumbing, DNS, forwarding entries and peers — adding what is missing and removing what is
 /// stale. Converging from scratch is the same code path, so after a restart the agent rebuilds from the store.
 /// </summary>
 public sealed partial class HostReconciler(
-    AgentState state, HostDataPath dataPath, ContainerDns dns, AgentOptions options, ILogger<HostReconciler> logger) : BackgroundService
+    AgentState state, HostDataPath dataPath, ContainerDns dns, NetworkEncryption encryption, AgentOptions options, ILogger<HostReconciler> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(5);
     private readonly HashSet<(string EndpointId, string Container, uint Vni, string Interface)> _attached = new();
@@ -80,13 +81,14 @@ public sealed partial class HostReconciler(
     }
 
     /// <summary>
-    /// Networks and endpoints always matter; a node record only when its underlay address is new or changed (heartbeats
+    /// Networks, endpoints and key metadata always matter; a node record only when its underlay address is new or changed (heartbeats
     /// rewrite node records every second and must not cost a full pass on every host).
     /// </summary>
     private bool IsRelevant(WatchEvent change)
     {
         var key = change.Kv.Key;
-        if (key.StartsWith(Keys.NetworksPrefix, StringComparison.Ordinal) || key.StartsWith(Keys.EndpointsPrefix, StringComparison.Ordinal)) return true;
+        if (key.StartsWith(Keys.NetworksPrefix, StringComparison.Ordinal) || key.StartsWith(Keys.EndpointsPrefix, StringComparison.Ordinal)
+            || key.StartsWith(Keys.KeyMetaPrefix, StringComparison.Ordinal)) return true;
         if (!key.StartsWith(Keys.NodesPrefix, StringComparison.Ordinal)) return false;
         if (change.Type == WatchEventType.Delete) return true;
         var node = ModelJson.Deserialize<Node>(change.Kv.Value);
@@ -103,7 +105,10 @@ public sealed partial class HostReconciler(
             var networks = await ReadAll<Network>(store, Keys.NetworksPrefix, cancellationToken);
             var endpoints = await ReadAll<Endpoint>(store, Keys.EndpointsPrefix, cancellationToken);
             var nodes = await ReadAll<Node>(store, Keys.NodesPrefix, cancellationToken);
-            Apply(HostDesiredState.Compute(options.NodeName, networks, endpoints, nodes));
+            var desired = HostDesiredState.Compute(options.NodeName, networks, endpoints, nodes);
+            await encryption.PrepareAsync(desired.Networks, store, cancellationToken); // key rings on the VTEP before any device is attached
+            Apply(desired);
+            encryption.Forget(desired.Networks);
             _underlayByNode = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
             Passes++;
         }

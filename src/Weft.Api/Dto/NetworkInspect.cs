@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Weft.Api.Dto;
 
-/// <summary>A network as <c>docker network inspect</c> shows it, plus Weft's Vni, Mtu and Encrypted.</summary>
+/// <summary>A network as <c>docker network inspect</c> shows it, plus Weft's Vni, Mtu and encryption state.</summary>
 public sealed record NetworkInspect
 {
     public required string Name { get; init; }
@@ -29,6 +29,16 @@ public sealed record NetworkInspect
 
     /// <summary>Weft: traffic between hosts is sealed (AEAD).</summary>
     public bool Encrypted { get; init; }
+
+    /// <summary>Weft: the AEAD sealing an encrypted network ("AES-256-GCM"); empty when not encrypted.</summary>
+    public string EncryptionAlgorithm { get; init; } = "";
+
+    /// <summary>Weft: the key epoch hosts seal with now; 0 when not encrypted (or no key made yet).</summary>
+    public uint KeyEpoch { get; init; }
+
+    /// <summary>Weft: when the key rotates next; null when not encrypted (or no key made yet).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? NextKeyRotation { get; init; }
 }
 
 public sealed record IpamInfo

@@ -40,6 +40,21 @@ public sealed record DataPlaneInfo
     public long FloodedCopies { get; init; }
     public Dictionary<string, long> Drops { get; init; } = new();
     public List<ForwardingEntry> Forwarding { get; init; } = new();
+
+    /// <summary>The key rings of this host's encrypted networks (epochs and fingerprints, never keys).</summary>
+    public List<EncryptionInfo> Encryption { get; init; } = new();
+}
+
+/// <summary>One encrypted network's key ring on this host.</summary>
+public sealed record EncryptionInfo
+{
+    public uint Vni { get; init; }
+    public string Algorithm { get; init; } = "";
+    /// <summary>The epoch outbound datagrams are sealed with; null: none yet (outbound dropped, never sent in clear).</summary>
+    public uint? SendEpoch { get; init; }
+    public List<uint> Epochs { get; init; } = new();
+    /// <summary>Key fingerprints by epoch: equal on hosts holding the same key.</summary>
+    public List<string> Fingerprints { get; init; } = new();
 }
 
 /// <summary>One remote endpoint the VTEP can reach: on VNI, MAC and IP behind the peer VTEP.</summary>

@@ -3,6 +3,8 @@
 // one channel call to StoreService on the manager, and each watch as one server-push stream. The manager's store stays
 // the single writer and the single source of revisions, so compare-and-swap across hosts is exactly the local CAS.
 // Only nodes with a certificate from the cluster CA reach these methods (join connections cannot).
+// Keys under secrets/ (network keys) are private to the manager: every remote operation naming one is refused, and lists and
+// watches of a wider prefix leave them out. Keys reach member hosts only through keys.get, which checks membership.
 using System.Runtime.CompilerServices;
 using Weft.Cluster.Channel;
 using Weft.Control.Store;
@@ -17,15 +19,16 @@ public sealed class StoreService(IClusterStore store)
         router.MapUnary<EmptyRequest, RevisionResponse>(StoreMethods.Revision,
             async (_, _, ct) => new RevisionResponse(await store.GetRevisionAsync(ct).ConfigureAwait(false)));
         router.MapUnary<KeyRequest, GetResponse>(StoreMethods.Get, async (_, r, ct) =>
-            new GetResponse(await store.GetAsync(r.Key, ct).ConfigureAwait(false) is { } kv ? KvDto.From(kv) : null));
+            new GetResponse(await store.GetAsync(Public(r.Key, "get"), ct).ConfigureAwait(false) is { } kv ? KvDto.From(kv) : null));
         router.MapUnary<PrefixRequest, ListResponse>(StoreMethods.List, async (_, r, ct) =>
-            new ListResponse((await store.ListAsync(r.Prefix, ct).ConfigureAwait(false)).Select(KvDto.From).ToList()));
+            new ListResponse((await store.ListAsync(PublicPrefix(r.Prefix, "list"), ct).ConfigureAwait(false))
+                .Where(kv => !IsSecret(kv.Key)).Select(KvDto.From).ToList()));
         router.MapUnary<PutRequest, RevisionResponse>(StoreMethods.Put, async (_, r, ct) =>
-            new RevisionResponse(await store.PutAsync(r.Key, r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
+            new RevisionResponse(await store.PutAsync(Public(r.Key, "put"), r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
         router.MapUnary<CasRequest, BoolResponse>(StoreMethods.CompareAndSwap, async (_, r, ct) =>
-            new BoolResponse(await store.CompareAndSwapAsync(r.Key, r.ExpectedModRevision, r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
+            new BoolResponse(await store.CompareAndSwapAsync(Public(r.Key, "compare-and-swap"), r.ExpectedModRevision, r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
         router.MapUnary<DeleteRequest, BoolResponse>(StoreMethods.Delete, async (_, r, ct) =>
-            new BoolResponse(await store.DeleteAsync(r.Key, r.ExpectedModRevision, ct).ConfigureAwait(false)));
+            new BoolResponse(await store.DeleteAsync(Public(r.Key, "delete"), r.ExpectedModRevision, ct).ConfigureAwait(false)));
         router.MapUnary<GrantRequest, LeaseResponse>(StoreMethods.GrantLease, async (_, r, ct) =>
             new LeaseResponse(await store.GrantLeaseAsync(TimeSpan.FromMilliseconds(r.TtlMilliseconds), ct).ConfigureAwait(false)));
         router.MapUnary<LeaseRequest, BoolResponse>(StoreMethods.KeepAlive, async (_, r, ct) =>
@@ -40,7 +43,23 @@ public sealed class StoreService(IClusterStore store)
 
     private async IAsyncEnumerable<WatchEventDto> WatchAsync(WatchRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var e in store.WatchAsync(request.Prefix, request.FromRevision, cancellationToken).ConfigureAwait(false))
-            yield return WatchEventDto.From(e);
+        var prefix = PublicPrefix(request.Prefix, "watch");
+        await foreach (var e in store.WatchAsync(prefix, request.FromRevision, cancellationToken).ConfigureAwait(false))
+        {
+            if (!IsSecret(e.Kv.Key)) yield return WatchEventDto.From(e);
+        }
     }
+
+    /// <summary>Keys under this prefix never leave the manager's store through this service.</summary>
+    public const string SecretPrefix = Weft.Control.Model.Keys.SecretsPrefix;
+
+    public static bool IsSecret(string key) => key.StartsWith(SecretPrefix, StringComparison.Ordinal);
+
+    private static string Public(string key, string operation) => IsSecret(key)
+        ? throw new UnauthorizedAccessException($"store {operation} '{key}' refused: keys under {SecretPrefix} are private to the manager")
+        : key;
+
+    private static string PublicPrefix(string prefix, string operation) => IsSecret(prefix)
+        ? throw new UnauthorizedAccessException($"store {operation} of prefix '{prefix}' refused: keys under {SecretPrefix} are private to the manager")
+        : prefix;
 }

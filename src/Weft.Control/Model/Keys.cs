@@ -14,6 +14,8 @@ namespace Weft.Control.Model;
 /// nodes/&lt;nodeId&gt;                           Node (State stored as last written; live state comes from alive/)
 /// names/nodes/&lt;name&gt;                        node id (plain text)
 /// alive/&lt;nodeId&gt;                           empty; attached to the node's heartbeat lease, gone when it expires
+/// keymeta/&lt;networkId&gt;                      NetworkKeyMeta; epochs and rotation schedule of an encrypted network (no keys)
+/// secrets/keys/&lt;networkId&gt;                 NetworkKeySecret; the keys; manager only, never served to remote callers
 /// </code>
 /// </summary>
 public static class Keys
@@ -28,6 +30,9 @@ public static class Keys
     public const string NodesPrefix = "nodes/";
     public const string NodeNamesPrefix = "names/nodes/";
     public const string AlivePrefix = "alive/";
+    public const string KeyMetaPrefix = "keymeta/";
+    public const string SecretsPrefix = "secrets/";
+    public const string SecretKeysPrefix = SecretsPrefix + "keys/";
 
     public static string Network(string networkId) => NetworksPrefix + networkId;
 
@@ -50,4 +55,8 @@ public static class Keys
     public static string NodeName(string name) => NodeNamesPrefix + name;
 
     public static string Alive(string nodeId) => AlivePrefix + nodeId;
+
+    public static string KeyMeta(string networkId) => KeyMetaPrefix + networkId;
+
+    public static string SecretKeys(string networkId) => SecretKeysPrefix + networkId;
 }

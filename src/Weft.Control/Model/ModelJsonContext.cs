@@ -16,6 +16,8 @@ namespace Weft.Control.Model;
 [JsonSerializable(typeof(Node))]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(SubnetClaims))]
+[JsonSerializable(typeof(NetworkKeyMeta))]
+[JsonSerializable(typeof(NetworkKeySecret))]
 [JsonSerializable(typeof(Weft.Control.Ipam.AddressClaim))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;
 

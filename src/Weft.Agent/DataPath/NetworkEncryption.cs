@@ -1,0 +1,108 @@
+// Design note — keys on a member host.
+// One nonce counter per host (a 0600 file under the data dir, opened on first use) and one sender id (the underlay IPv4
+// address) serve every encrypted network; each encrypted network (VNI) gets one KeyRing, set on the VTEP before the
+// network's device is attached, so its traffic is never plain: without keys yet the ring is empty and the VTEP drops
+// (fail closed). Keys are fetched (keys.get on a worker, the local store on the manager) only when the network's keymeta
+// changed, then the ring follows the metadata: install every listed epoch, seal with the send epoch, retire the rest.
+// The fetched key bytes are zeroed once installed; the data plane keeps its own copy in guarded memory.
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Weft.Control.Model;
+using Weft.Control.Reconcile;
+using Weft.Control.Store;
+using Weft.DataPlane;
+using Weft.DataPlane.Sealing;
+
+namespace Weft.Agent.DataPath;
+
+/// <summary>This host's key rings of encrypted networks, kept in step with the cluster's key metadata.</summary>
+public sealed partial class NetworkEncryption(AgentState state, AgentOptions options, Vtep vtep, ILogger<NetworkEncryption> logger) : IDisposable
+{
+    /// <summary>The nonce counter's state file under the data directory.</summary>
+    public const string NonceFileName = "seal-nonce";
+
+    private readonly Dictionary<uint, (KeyRing Ring, long MetaVersion)> _rings = new();
+    private NonceCounter? _nonces;
+    private SealSender? _sender;
+
+    /// <summary>
+    /// Before the data path attaches <paramref name="networks"/>: every encrypted one has a key ring on the VTEP, loaded with
+    /// the keys of its current metadata when that changed since the last pass.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<DesiredNetwork> networks, IClusterStore store, CancellationToken cancellationToken)
+    {
+        foreach (var network in networks.Where(n => n.Encrypted))
+        {
+            if (!_rings.TryGetValue(network.Vni, out var entry))
+            {
+                entry = (new KeyRing(Sender()), -1);
+                _rings[network.Vni] = entry;
+            }
+            vtep.SetEncryption(network.Vni, entry.Ring);
+
+            var meta = await store.GetAsync(Keys.KeyMeta(network.Id), cancellationToken);
+            var version = meta?.ModRevision ?? 0;
+            if (version == entry.MetaVersion && entry.Ring.SendEpoch is not null) continue;
+            try
+            {
+                var keys = await state.GetNetworkKeysAsync(network.Id, cancellationToken);
+                Apply(entry.Ring, keys);
+                _rings[network.Vni] = (entry.Ring, version);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogKeysFailed(logger, network.Name, e);
+            }
+        }
+    }
+
+    /// <summary>After the pass: networks no longer joined (or not encrypted) lose their rings, whose keys are erased.</summary>
+    public void Forget(IReadOnlyList<DesiredNetwork> networks)
+    {
+        var keep = networks.Where(n => n.Encrypted).Select(n => n.Vni).ToHashSet();
+        foreach (var vni in _rings.Keys.Where(v => !keep.Contains(v)).ToList())
+        {
+            vtep.ClearEncryption(vni);
+            _rings[vni].Ring.Dispose();
+            _rings.Remove(vni);
+        }
+    }
+
+    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys)
+    {
+        var listed = keys.Meta.Epochs.Select(e => e.Epoch).ToHashSet();
+        try
+        {
+            foreach (var key in keys.Keys.Where(k => listed.Contains(k.Epoch)).OrderBy(k => k.Epoch))
+                ring.Install(key.Epoch, key.Key);
+        }
+        finally
+        {
+            foreach (var key in keys.Keys) CryptographicOperations.ZeroMemory(key.Key);
+        }
+        ring.Activate(keys.Meta.SendEpoch);
+        foreach (var epoch in ring.Epochs.Where(e => !listed.Contains(e)).ToList())
+            ring.Retire(epoch);
+    }
+
+    private SealSender Sender()
+    {
+        if (_sender is not null) return _sender;
+        if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
+            throw new InvalidOperationException("encrypted network: sealing needs --underlay-address (the sender id is derived from it)");
+        _nonces = NonceCounter.Open(Path.Combine(options.DataDir, NonceFileName));
+        _sender = new SealSender(SealSender.IdFromUnderlay(underlay), _nonces);
+        return _sender;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (ring, _) in _rings.Values) ring.Dispose();
+        _rings.Clear();
+        _nonces?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "keys of encrypted network {Network} could not be fetched; its traffic is dropped until they are")]
+    private static partial void LogKeysFailed(ILogger logger, string network, Exception exception);
+}

@@ -1,0 +1,13 @@
+namespace Weft.Cluster.KeyDistribution;
+
+/// <summary>Method names of network keys on the manager's channel.</summary>
+public static class KeyMethods
+{
+    /// <summary>The epochs and keys of one encrypted network; only for a host with an endpoint on it.</summary>
+    public const string Get = "keys.get";
+
+    /// <summary>Starts a key rotation of one encrypted network now.</summary>
+    public const string Rotate = "keys.rotate";
+}
+
+internal sealed record NetworkKeyRequest(string NetworkId);
