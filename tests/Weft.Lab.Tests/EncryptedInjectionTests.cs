@@ -36,7 +36,7 @@ public sealed class EncryptedInjectionTests(EncryptedLab lab) : IClassFixture<En
             using (PacketCapture.Start($"{lab.Prefix}-h2-c-enc-b", "eth0", pcap, "icmp"))
             {
                 SendFromH1(Enumerable.Repeat(forged, 3));
-                Assert.True(OverlayLab.Eventually(() => Drops(2, "Unsealed") >= before + 3, TimeSpan.FromSeconds(3)), "h2 counted the forged datagrams as Unsealed");
+                Assert.True(CliLab.Eventually(() => Drops(2, "Unsealed") >= before + 3, TimeSpan.FromSeconds(3)), "h2 counted the forged datagrams as Unsealed");
             }
             Assert.Equal(24, new FileInfo(pcap).Length); // the pcap global header only: no ICMP packet reached enc-b
         }
@@ -66,7 +66,7 @@ public sealed class EncryptedInjectionTests(EncryptedLab lab) : IClassFixture<En
 
         var before = Drops(2, "Replay");
         SendFromH1(sealedFromH1);
-        Assert.True(OverlayLab.Eventually(() => Drops(2, "Replay") >= before + sealedFromH1.Count, TimeSpan.FromSeconds(3)),
+        Assert.True(CliLab.Eventually(() => Drops(2, "Replay") >= before + sealedFromH1.Count, TimeSpan.FromSeconds(3)),
             $"h2 counted all {sealedFromH1.Count} replayed packets as Replay");
     }
 

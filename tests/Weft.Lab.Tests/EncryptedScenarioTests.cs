@@ -56,8 +56,8 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
         Assert.True(result.ExitCode == 0, result.Err + result.Out);
         Assert.Contains("100 packets transmitted, 100 received", result.Out);
         Assert.Equal(dropsBefore, (KeyDrops(1), KeyDrops(2)));
-        Assert.True(OverlayLab.Eventually(() => Epoch() == before + 1, TimeSpan.FromSeconds(5)), $"send epoch moved from {before} to {before + 1}");
-        Assert.True(OverlayLab.Eventually(() => Ring(1)?.SendEpoch == before + 1 && Ring(2)?.SendEpoch == before + 1, TimeSpan.FromSeconds(5)),
+        Assert.True(CliLab.Eventually(() => Epoch() == before + 1, TimeSpan.FromSeconds(5)), $"send epoch moved from {before} to {before + 1}");
+        Assert.True(CliLab.Eventually(() => Ring(1)?.SendEpoch == before + 1 && Ring(2)?.SendEpoch == before + 1, TimeSpan.FromSeconds(5)),
             "both members seal with the new epoch");
         Assert.Contains(before, Ring(2)!.Epochs); // the overlap: the old epoch is still accepted (retired 30 s after activation)
         Assert.Equal(0, lab.Weft("-H", "h2", "exec", "enc-b", "ping", "-c", "1", "-W", "1", "enc-a").ExitCode);
@@ -68,24 +68,8 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
     {
         var before = Epoch();
         var b = IPAddress.Parse(lab.AddressOf("enc-b", "secure-net"));
-        using var listener = NetworkNamespace.OpenSocket($"{lab.Prefix}-h2-c-enc-b", AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Any, 5002));
-        listener.Listen(1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var receive = Task.Run(async () =>
-        {
-            using var connection = await listener.AcceptAsync(timeout.Token);
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = await connection.ReceiveAsync(buffer, timeout.Token)) > 0)
-            {
-                sha.AppendData(buffer, 0, n);
-                total += n;
-            }
-            return (total, sha.GetHashAndReset());
-        });
+        using var sink = TcpSink.Start($"{lab.Prefix}-h2-c-enc-b", 5002, timeout.Token);
         var dropsBefore = (KeyDrops(1), KeyDrops(2));
         using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long length = 0;
@@ -108,7 +92,7 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
                 await Task.Delay(20, timeout.Token);
             }
             client.Shutdown(SocketShutdown.Send);
-            var (total, hash) = await receive;
+            var (total, hash) = await sink.Received;
             Assert.Equal(length, total);
             Assert.Equal(sent.GetHashAndReset(), hash);
         }

@@ -35,7 +35,7 @@ public sealed class OffloadDataPathTests
             Weft("-H", "h1", "network", "create", "--driver", "overlay", "n");
             Weft("-H", "h1", "run", "-d", "--name", "c1", "--network", "n");
             Weft("-H", "h2", "run", "-d", "--name", "c2", "--network", "n");
-            Assert.True(OverlayLab.Eventually(() => CliResult.RunAsync(env, "-H", "h1", "exec", "c1", "ping", "-c", "1", "-W", "1", "c2").GetAwaiter().GetResult().ExitCode == 0,
+            Assert.True(CliLab.Eventually(() => CliResult.RunAsync(env, "-H", "h1", "exec", "c1", "ping", "-c", "1", "-W", "1", "c2").GetAwaiter().GetResult().ExitCode == 0,
                 TimeSpan.FromSeconds(15)), "c1 never reached c2 by name");
             var receiver = $"{prefix}-h2-c-c2";
             var sender = $"{prefix}-h1-c-c1";

@@ -64,7 +64,7 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         try
         {
             var intruder = lab.NamespaceOf("intruder", 1);
-            Assert.True(OverlayLab.Eventually(() => NetworkNamespace.Exists(intruder), TimeSpan.FromSeconds(3)));
+            Assert.True(CliLab.Eventually(() => NetworkNamespace.Exists(intruder), TimeSpan.FromSeconds(3)));
             // Even told that app-overlay's subnet is on its link, the intruder's frames stay on its own VNI.
             var subnet = lab.AddressOf("container-b")[..lab.AddressOf("container-b").LastIndexOf('.')] + ".0/24";
             Tool.Run("ip", "-n", intruder, "route", "add", subnet, "dev", "eth0").EnsureSuccess("ip route add");
@@ -86,31 +86,15 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
     {
         var data = RandomNumberGenerator.GetBytes(20 * 1024 * 1024);
         var b = IPAddress.Parse(lab.AddressOf("container-b"));
-        using var listener = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-b", 2), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Any, 5001));
-        listener.Listen(1);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var sink = TcpSink.Start(lab.NamespaceOf("container-b", 2), 5001, timeout.Token);
 
-        var receive = Task.Run(async () =>
-        {
-            using var connection = await listener.AcceptAsync(timeout.Token);
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = await connection.ReceiveAsync(buffer, timeout.Token)) > 0)
-            {
-                sha.AppendData(buffer, 0, n);
-                total += n;
-            }
-            return (total, sha.GetHashAndReset());
-        });
         using (var client = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-a", 1), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             await client.ConnectAsync(new IPEndPoint(b, 5001), timeout.Token);
             await client.SendAsync(data, timeout.Token);
             client.Shutdown(SocketShutdown.Send);
-            var (total, hash) = await receive;
+            var (total, hash) = await sink.Received;
             Assert.Equal(data.LongLength, total);
             Assert.Equal(SHA256.HashData(data), hash);
         }
@@ -121,13 +105,13 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
     {
         lab.Must("-H", "h2", "run", "-d", "--name", "container-d", "--network", "app-overlay");
         var d = lab.AddressOf("container-d");
-        Assert.True(OverlayLab.Eventually(() => ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(1)), "h1 learned container-d within 1 s");
-        Assert.True(OverlayLab.Eventually(() => Resolves("container-d"), TimeSpan.FromSeconds(1)), "container-d resolves within 1 s");
+        Assert.True(CliLab.Eventually(() => ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(1)), "h1 learned container-d within 1 s");
+        Assert.True(CliLab.Eventually(() => Resolves("container-d"), TimeSpan.FromSeconds(1)), "container-d resolves within 1 s");
 
         lab.Must("-H", "h2", "rm", "container-d");
-        Assert.True(OverlayLab.Eventually(() => !ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(2)), "h1 forgot container-d's MAC within 2 s");
-        Assert.True(OverlayLab.Eventually(() => !Resolves("container-d"), TimeSpan.FromSeconds(2)), "container-d stopped resolving within 2 s");
-        Assert.True(OverlayLab.Eventually(() => !NetworkNamespace.Exists(lab.NamespaceOf("container-d", 2)), TimeSpan.FromSeconds(2)), "its namespace is gone");
+        Assert.True(CliLab.Eventually(() => !ForwardingOnH1().Contains(d), TimeSpan.FromSeconds(2)), "h1 forgot container-d's MAC within 2 s");
+        Assert.True(CliLab.Eventually(() => !Resolves("container-d"), TimeSpan.FromSeconds(2)), "container-d stopped resolving within 2 s");
+        Assert.True(CliLab.Eventually(() => !NetworkNamespace.Exists(lab.NamespaceOf("container-d", 2)), TimeSpan.FromSeconds(2)), "its namespace is gone");
     }
 
     [RootFact("ip", "ping")]
@@ -136,10 +120,10 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         var pidFile = $"/run/weft/{lab.Prefix}-h2/weftd.pid";
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Tool.Run("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess("kill weftd");
-        Assert.True(OverlayLab.Eventually(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10)), "weftd of h2 stopped");
+        Assert.True(CliLab.Eventually(() => !Directory.Exists($"/proc/{pid}"), TimeSpan.FromSeconds(10)), "weftd of h2 stopped");
 
         Assert.Contains("started weftd in", lab.Must("lab", "up", "--hosts", "3"));
-        Assert.True(OverlayLab.Eventually(
+        Assert.True(CliLab.Eventually(
             () => lab.Weft("-H", "h1", "exec", "container-a", "ping", "-c", "1", "-W", "1", "container-b").ExitCode == 0, TimeSpan.FromSeconds(10)),
             "container-a reaches container-b after h2's agent restarted");
     }
@@ -155,7 +139,7 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
             {
                 foreach (var (to, _) in hosts.Where(h => h.Item1 != from))
                 {
-                    Assert.True(OverlayLab.Eventually(
+                    Assert.True(CliLab.Eventually(
                         () => lab.Weft("-H", host, "exec", from, "ping", "-c", "1", "-W", "1", to).ExitCode == 0, TimeSpan.FromSeconds(3)),
                         $"{from} -> {to}");
                 }

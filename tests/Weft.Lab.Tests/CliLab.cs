@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Weft.Cli.Tests;
+
+namespace Weft.Lab.Tests;
+
+/// <summary>
+/// A lab driven through the real <c>weft</c> CLI (in process) under a unique prefix; <c>weft lab down</c> on Dispose
+/// stops its agents by PID and deletes its namespaces by name, also when a test failed.
+/// </summary>
+public abstract class CliLab : IDisposable
+{
+    protected CliLab(string prefixStart)
+    {
+        Prefix = prefixStart + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+    }
+
+    public string Prefix { get; }
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    public CliResult Weft(params string[] args) =>
+        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = Prefix }, args).GetAwaiter().GetResult();
+
+    /// <summary>Runs weft and returns its output; throws with its error when it fails.</summary>
+    public string Must(params string[] args)
+    {
+        var result = Weft(args);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"weft {string.Join(' ', args)} failed ({result.ExitCode}): {result.Err}{result.Out}");
+        return result.Out;
+    }
+
+    /// <summary>The container's overlay address as its network's inspect shows it.</summary>
+    public string AddressOf(string container, string network)
+    {
+        var containers = Must("-H", "h1", "network", "inspect", network, "--format", "{{range .Containers}}{{.Name}}={{.IPv4Address}} {{end}}");
+        return Regex.Match(containers, Regex.Escape(container) + @"=(\d+\.\d+\.\d+\.\d+)").Groups[1].Value;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> passes.</summary>
+    public static bool Eventually(Func<bool> condition, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            Thread.Sleep(50);
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (IsRoot) Weft("lab", "down");
+        GC.SuppressFinalize(this);
+    }
+}
