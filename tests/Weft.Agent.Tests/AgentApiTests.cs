@@ -5,28 +5,13 @@ using Weft.Api.Dto;
 namespace Weft.Agent.Tests;
 
 /// <summary>A real agent on a temporary socket, driven through <see cref="WeftApiClient"/>.</summary>
-public sealed class AgentApiTests : IAsyncLifetime
+public sealed class AgentApiTests : AgentTestBase
 {
-    private RunningAgent _agent = null!;
-    private WeftApiClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _agent = await RunningAgent.StartAsync();
-        _client = _agent.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _agent.DisposeAsync();
-    }
-
     [Fact]
     public async Task SocketIsMode0660AndVersionAnswers()
     {
-        Assert.Equal(Weft.Agent.AgentHost.SocketMode, File.GetUnixFileMode(_agent.SocketPath));
-        var version = await _client.GetVersionAsync();
+        Assert.Equal(Weft.Agent.AgentHost.SocketMode, File.GetUnixFileMode(Agent.SocketPath));
+        var version = await Client.GetVersionAsync();
         Assert.Equal("linux", version.Os);
         Assert.False(string.IsNullOrEmpty(version.ApiVersion));
         Assert.Equal(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), version.KernelVersion);
@@ -35,10 +20,10 @@ public sealed class AgentApiTests : IAsyncLifetime
     [Fact]
     public async Task NetworkLifecycle()
     {
-        var created = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
+        var created = await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
         Assert.Matches("^[0-9a-f]{64}$", created.Id);
 
-        var inspect = await _client.InspectNetworkAsync("app-overlay");
+        var inspect = await Client.InspectNetworkAsync("app-overlay");
         Assert.Equal(created.Id, inspect.Id);
         Assert.Equal("overlay", inspect.Driver);
         Assert.Equal("global", inspect.Scope);
@@ -51,17 +36,17 @@ public sealed class AgentApiTests : IAsyncLifetime
             inspect.Options["com.docker.network.driver.overlay.vxlanid_list"]);
         Assert.False(inspect.Encrypted);
 
-        Assert.Equal(created.Id, (await _client.InspectNetworkAsync(created.Id[..12])).Id);
-        Assert.Equal(["app-overlay"], (await _client.ListNetworksAsync()).Select(n => n.Name));
+        Assert.Equal(created.Id, (await Client.InspectNetworkAsync(created.Id[..12])).Id);
+        Assert.Equal(["app-overlay"], (await Client.ListNetworksAsync()).Select(n => n.Name));
 
-        await _client.RemoveNetworkAsync("app-overlay");
-        Assert.Empty(await _client.ListNetworksAsync());
+        await Client.RemoveNetworkAsync("app-overlay");
+        Assert.Empty(await Client.ListNetworksAsync());
     }
 
     [Fact]
     public async Task CreateWithSubnetGatewayRangeOptionsAndLabels()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest
+        await Client.CreateNetworkAsync(new NetworkCreateRequest
         {
             Name = "secure-net",
             IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.20.0.0/16", Gateway = "10.20.0.254", IPRange = "10.20.5.0/24" }] },
@@ -70,7 +55,7 @@ public sealed class AgentApiTests : IAsyncLifetime
             Internal = true,
             Attachable = true,
         });
-        var inspect = await _client.InspectNetworkAsync("secure-net");
+        var inspect = await Client.InspectNetworkAsync("secure-net");
         Assert.Equal(new IpamConfig { Subnet = "10.20.0.0/16", Gateway = "10.20.0.254", IPRange = "10.20.5.0/24" }, inspect.IPAM.Config[0]);
         Assert.True(inspect.Encrypted);
         Assert.True(inspect.Internal);
@@ -78,84 +63,84 @@ public sealed class AgentApiTests : IAsyncLifetime
         Assert.Equal("net", inspect.Labels["team"]);
         Assert.Equal("", inspect.Options["encrypted"]);
 
-        await _client.CreateContainerAsync("c1", Run("secure-net"));
-        var container = await _client.InspectContainerAsync("c1");
+        await Client.CreateContainerAsync("c1", Run("secure-net"));
+        var container = await Client.InspectContainerAsync("c1");
         Assert.StartsWith("10.20.5.", container.NetworkSettings.Networks["secure-net"].IPAddress);
     }
 
     [Fact]
     public async Task ContainerLifecycleShowsUpInNetworkAndList()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
-        var a = await _client.CreateContainerAsync("container-a", Run("app-overlay"));
-        var b = await _client.CreateContainerAsync("container-b", Run("app-overlay", "10.0.0.77"));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "app-overlay" });
+        var a = await Client.CreateContainerAsync("container-a", Run("app-overlay"));
+        var b = await Client.CreateContainerAsync("container-b", Run("app-overlay", "10.0.0.77"));
 
-        var network = await _client.InspectNetworkAsync("app-overlay");
+        var network = await Client.InspectNetworkAsync("app-overlay");
         Assert.Equal("container-a", network.Containers[a.Id].Name);
         Assert.Equal("10.0.0.2/24", network.Containers[a.Id].IPv4Address);
         Assert.Equal("02:42:0a:00:00:02", network.Containers[a.Id].MacAddress);
         Assert.Equal("10.0.0.77/24", network.Containers[b.Id].IPv4Address);
         Assert.Equal([new NetworkPeer { Name = "h1", IP = "" }], network.Peers);
 
-        var list = await _client.ListContainersAsync();
+        var list = await Client.ListContainersAsync();
         Assert.Equal(["/container-a", "/container-b"], list.SelectMany(c => c.Names).Order());
         Assert.All(list, c => Assert.Equal("h1", c.Node));
 
-        var inspect = await _client.InspectContainerAsync("container-b");
+        var inspect = await Client.InspectContainerAsync("container-b");
         Assert.Equal("/container-b", inspect.Name);
         Assert.Equal("10.0.0.77", inspect.NetworkSettings.Networks["app-overlay"].IPAddress);
         Assert.Equal("10.0.0.1", inspect.NetworkSettings.Networks["app-overlay"].Gateway);
 
-        await _client.RemoveContainerAsync("container-a");
-        Assert.Equal(["/container-b"], (await _client.ListContainersAsync()).SelectMany(c => c.Names));
-        Assert.DoesNotContain(a.Id, (await _client.InspectNetworkAsync("app-overlay")).Containers.Keys);
+        await Client.RemoveContainerAsync("container-a");
+        Assert.Equal(["/container-b"], (await Client.ListContainersAsync()).SelectMany(c => c.Names));
+        Assert.DoesNotContain(a.Id, (await Client.InspectNetworkAsync("app-overlay")).Containers.Keys);
     }
 
     [Fact]
     public async Task ConnectAndDisconnectASecondNetwork()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "front" });
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "back" });
-        await _client.CreateContainerAsync("web", Run("front"));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "front" });
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "back" });
+        await Client.CreateContainerAsync("web", Run("front"));
 
-        await _client.ConnectNetworkAsync("back", new NetworkConnectRequest
+        await Client.ConnectNetworkAsync("back", new NetworkConnectRequest
         {
             Container = "web",
             EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIpamConfig { IPv4Address = "10.0.1.9" } },
         });
-        var networks = (await _client.InspectContainerAsync("web")).NetworkSettings.Networks;
+        var networks = (await Client.InspectContainerAsync("web")).NetworkSettings.Networks;
         Assert.Equal(["back", "front"], networks.Keys.Order());
         Assert.Equal("10.0.1.9", networks["back"].IPAddress);
 
-        await _client.DisconnectNetworkAsync("back", new NetworkDisconnectRequest { Container = "web" });
-        Assert.Equal(["front"], (await _client.InspectContainerAsync("web")).NetworkSettings.Networks.Keys);
+        await Client.DisconnectNetworkAsync("back", new NetworkDisconnectRequest { Container = "web" });
+        Assert.Equal(["front"], (await Client.InspectContainerAsync("web")).NetworkSettings.Networks.Keys);
     }
 
     [Fact]
     public async Task TypedErrorsBecomeStatusCodesWithMessages()
     {
-        var missing = await Assert.ThrowsAsync<WeftApiException>(() => _client.InspectNetworkAsync("nope"));
+        var missing = await Assert.ThrowsAsync<WeftApiException>(() => Client.InspectNetworkAsync("nope"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Contains("network nope not found", missing.Message);
 
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" });
-        var duplicate = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" }));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" });
+        var duplicate = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "dup" }));
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Contains("already exists", duplicate.Message);
 
         var badOption = await Assert.ThrowsAsync<WeftApiException>(() =>
-            _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "x", Options = new() { ["encrypt"] = "" } }));
+            Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "x", Options = new() { ["encrypt"] = "" } }));
         Assert.Equal(HttpStatusCode.BadRequest, badOption.StatusCode);
         Assert.Contains("unknown option 'encrypt'", badOption.Message);
 
-        var twoSubnets = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest
+        var twoSubnets = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateNetworkAsync(new NetworkCreateRequest
         {
             Name = "y",
             IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.1.0.0/24" }, new IpamConfig { Subnet = "10.2.0.0/24" }] },
         }));
         Assert.Equal(HttpStatusCode.BadRequest, twoSubnets.StatusCode);
 
-        var driver = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "z", Driver = "bridge" }));
+        var driver = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "z", Driver = "bridge" }));
         Assert.Equal(HttpStatusCode.BadRequest, driver.StatusCode);
         Assert.Contains("overlay", driver.Message);
     }
@@ -163,9 +148,9 @@ public sealed class AgentApiTests : IAsyncLifetime
     [Fact]
     public async Task RemovingANetworkWithContainersIsAConflict()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "busy" });
-        await _client.CreateContainerAsync("c", Run("busy"));
-        var error = await Assert.ThrowsAsync<WeftApiException>(() => _client.RemoveNetworkAsync("busy"));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "busy" });
+        await Client.CreateContainerAsync("c", Run("busy"));
+        var error = await Assert.ThrowsAsync<WeftApiException>(() => Client.RemoveNetworkAsync("busy"));
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
         Assert.Contains("remove them first", error.Message);
     }
@@ -173,7 +158,7 @@ public sealed class AgentApiTests : IAsyncLifetime
     [Fact]
     public async Task ContainerWithoutNetworkOrNameIsABadRequest()
     {
-        var noNetwork = await Assert.ThrowsAsync<WeftApiException>(() => _client.CreateContainerAsync("c", new ContainerCreateRequest()));
+        var noNetwork = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateContainerAsync("c", new ContainerCreateRequest()));
         Assert.Equal(HttpStatusCode.BadRequest, noNetwork.StatusCode);
         Assert.Contains("--network", noNetwork.Message);
     }
@@ -181,34 +166,34 @@ public sealed class AgentApiTests : IAsyncLifetime
     [Fact]
     public async Task ExecWithoutADataPathIs501AndUnknownContainerIs404()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
-        await _client.CreateContainerAsync("c", Run("n"));
-        var notYet = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("c", new ExecRequest { Cmd = ["true"] }));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
+        await Client.CreateContainerAsync("c", Run("n"));
+        var notYet = await Assert.ThrowsAsync<WeftApiException>(() => Client.ExecAsync("c", new ExecRequest { Cmd = ["true"] }));
         Assert.Equal(HttpStatusCode.NotImplemented, notYet.StatusCode);
         Assert.Contains("this agent runs without a data path (--data-path off)", notYet.Message);
 
-        var unknown = await Assert.ThrowsAsync<WeftApiException>(() => _client.ExecAsync("ghost", new ExecRequest { Cmd = ["true"] }));
+        var unknown = await Assert.ThrowsAsync<WeftApiException>(() => Client.ExecAsync("ghost", new ExecRequest { Cmd = ["true"] }));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]
     public async Task InfoCountsNetworksAndContainers()
     {
-        await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
-        await _client.CreateContainerAsync("c", Run("n"));
-        var info = await _client.GetInfoAsync();
-        Assert.Equal((1, 1, "h1", _agent.SocketPath), (info.Networks, info.Containers, info.Name, info.Socket));
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
+        await Client.CreateContainerAsync("c", Run("n"));
+        var info = await Client.GetInfoAsync();
+        Assert.Equal((1, 1, "h1", Agent.SocketPath), (info.Networks, info.Containers, info.Name, info.Socket));
     }
 
     [Fact]
     public async Task StateSurvivesAnAgentRestart()
     {
-        var created = await _client.CreateNetworkAsync(new NetworkCreateRequest { Name = "durable" });
-        await _client.CreateContainerAsync("c", Run("durable"));
-        await _agent.StopAsync();
-        Assert.False(File.Exists(_agent.SocketPath));
-        await _agent.StartAsync();
-        var network = await _client.InspectNetworkAsync("durable");
+        var created = await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "durable" });
+        await Client.CreateContainerAsync("c", Run("durable"));
+        await Agent.StopAsync();
+        Assert.False(File.Exists(Agent.SocketPath));
+        await Agent.StartAsync();
+        var network = await Client.InspectNetworkAsync("durable");
         Assert.Equal(created.Id, network.Id);
         Assert.Single(network.Containers);
     }

@@ -5,25 +5,10 @@ using Weft.Api.Dto;
 namespace Weft.Agent.Tests;
 
 /// <summary>Encrypted networks through the API of a real (standalone) agent: MTU, inspect's key fields, rotate-key.</summary>
-public sealed class EncryptedNetworkApiTests : IAsyncLifetime
+public sealed class EncryptedNetworkApiTests : AgentTestBase
 {
-    private RunningAgent _agent = null!;
-    private WeftApiClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _agent = await RunningAgent.StartAsync();
-        _client = _agent.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _agent.DisposeAsync();
-    }
-
     private Task Create(string name, Dictionary<string, string>? options = null) =>
-        _client.CreateNetworkAsync(new NetworkCreateRequest { Name = name, Options = options ?? [] });
+        Client.CreateNetworkAsync(new NetworkCreateRequest { Name = name, Options = options ?? [] });
 
     [Fact]
     public async Task Inspect_shows_algorithm_epoch_and_next_rotation_and_the_mtu_loses_the_seal_overhead()
@@ -32,8 +17,8 @@ public sealed class EncryptedNetworkApiTests : IAsyncLifetime
         await Create("secure", new() { ["encrypted"] = "" });
         await Create("off", new() { ["encrypted"] = "false" });
 
-        var plain = await _client.InspectNetworkAsync("plain");
-        var secure = await _client.InspectNetworkAsync("secure");
+        var plain = await Client.InspectNetworkAsync("plain");
+        var secure = await Client.InspectNetworkAsync("secure");
         Assert.True(secure.Encrypted);
         Assert.Equal("AES-256-GCM", secure.EncryptionAlgorithm);
         Assert.Equal(1u, secure.KeyEpoch);
@@ -41,7 +26,7 @@ public sealed class EncryptedNetworkApiTests : IAsyncLifetime
         Assert.InRange(secure.NextKeyRotation!.Value - DateTimeOffset.UtcNow, TimeSpan.FromHours(11.9), TimeSpan.FromHours(12));
         Assert.Equal(plain.Mtu - 32, secure.Mtu);
 
-        var off = await _client.InspectNetworkAsync("off");
+        var off = await Client.InspectNetworkAsync("off");
         Assert.False(off.Encrypted);
         Assert.Equal("", off.EncryptionAlgorithm);
         Assert.Equal(0u, off.KeyEpoch);
@@ -52,7 +37,7 @@ public sealed class EncryptedNetworkApiTests : IAsyncLifetime
     [Fact]
     public void The_data_directory_holding_the_keys_is_root_only()
     {
-        Assert.Equal(AgentHost.DataDirMode, File.GetUnixFileMode(_agent.Options.DataDir));
+        Assert.Equal(AgentHost.DataDirMode, File.GetUnixFileMode(Agent.Options.DataDir));
         Assert.Equal((UnixFileMode)0b111_000_000, AgentHost.DataDirMode);
     }
 
@@ -60,26 +45,26 @@ public sealed class EncryptedNetworkApiTests : IAsyncLifetime
     public async Task Rotate_key_adds_an_epoch_that_becomes_the_send_epoch_after_the_delay()
     {
         await Create("secure", new() { ["encrypted"] = "", ["encryption-rotation"] = "1h" });
-        var before = await _client.InspectNetworkAsync("secure");
+        var before = await Client.InspectNetworkAsync("secure");
         Assert.InRange(before.NextKeyRotation!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
 
-        var rotated = await _client.RotateNetworkKeyAsync("secure");
+        var rotated = await Client.RotateNetworkKeyAsync("secure");
         Assert.Equal("secure", rotated.Name);
         Assert.Equal(1u, rotated.KeyEpoch); // installed everywhere first, sealing with it follows
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while ((await _client.InspectNetworkAsync("secure")).KeyEpoch != 2 && DateTime.UtcNow < deadline)
+        while ((await Client.InspectNetworkAsync("secure")).KeyEpoch != 2 && DateTime.UtcNow < deadline)
             await Task.Delay(200);
-        Assert.Equal(2u, (await _client.InspectNetworkAsync("secure")).KeyEpoch);
+        Assert.Equal(2u, (await Client.InspectNetworkAsync("secure")).KeyEpoch);
     }
 
     [Fact]
     public async Task Rotating_a_plain_network_is_a_400_that_says_why()
     {
         await Create("plain");
-        var e = await Assert.ThrowsAsync<WeftApiException>(() => _client.RotateNetworkKeyAsync("plain"));
+        var e = await Assert.ThrowsAsync<WeftApiException>(() => Client.RotateNetworkKeyAsync("plain"));
         Assert.Equal(HttpStatusCode.BadRequest, e.StatusCode);
         Assert.Equal("network plain is not encrypted: nothing to rotate", e.Message);
-        var missing = await Assert.ThrowsAsync<WeftApiException>(() => _client.RotateNetworkKeyAsync("nope"));
+        var missing = await Assert.ThrowsAsync<WeftApiException>(() => Client.RotateNetworkKeyAsync("nope"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 }

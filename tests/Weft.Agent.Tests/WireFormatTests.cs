@@ -5,18 +5,12 @@ using System.Text.Json;
 namespace Weft.Agent.Tests;
 
 /// <summary>The API's bytes on the socket, read without Weft's client: Docker's error shape and field names.</summary>
-public sealed class WireFormatTests : IAsyncLifetime
+public sealed class WireFormatTests : AgentTestBase
 {
-    private RunningAgent _agent = null!;
-
-    public async Task InitializeAsync() => _agent = await RunningAgent.StartAsync();
-
-    public async Task DisposeAsync() => await _agent.DisposeAsync();
-
     private async Task<(int Status, JsonElement Body)> RequestAsync(string method, string path, string? json = null)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_agent.SocketPath));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Agent.SocketPath));
         var body = json is null ? "" : json;
         var request = $"{method} {path} HTTP/1.1\r\nHost: weftd\r\nConnection: close\r\n"
             + (json is null ? "" : $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n") + "\r\n" + body;

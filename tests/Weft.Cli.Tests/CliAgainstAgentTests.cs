@@ -4,17 +4,8 @@ using Weft.Agent.Tests;
 namespace Weft.Cli.Tests;
 
 /// <summary>The CLI's entry method against a real agent on a temporary socket (picked via WEFT_HOST).</summary>
-public sealed class CliAgainstAgentTests : IAsyncLifetime
+public sealed class CliAgainstAgentTests : CliAgentTestBase
 {
-    private RunningAgent _agent = null!;
-
-    public async Task InitializeAsync() => _agent = await RunningAgent.StartAsync();
-
-    public async Task DisposeAsync() => await _agent.DisposeAsync();
-
-    private Task<CliResult> Weft(params string[] args) =>
-        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_HOST"] = _agent.SocketPath }, args);
-
     [Fact]
     public async Task NetworkCreateLsInspectRm()
     {
@@ -99,11 +90,11 @@ public sealed class CliAgainstAgentTests : IAsyncLifetime
     {
         var version = await Weft("version");
         Assert.Equal(0, version.ExitCode);
-        Assert.Contains($"Server: (unix://{_agent.SocketPath})", version.Out);
+        Assert.Contains($"Server: (unix://{Agent.SocketPath})", version.Out);
         var info = await Weft("info");
         Assert.Equal(0, info.ExitCode);
         Assert.Contains("h1", info.Out);
-        Assert.Contains(_agent.SocketPath, info.Out);
+        Assert.Contains(Agent.SocketPath, info.Out);
     }
 
     // Issue 4, "Bad input": each case is exit code 1 and one line saying what is wrong and what to do.
@@ -204,7 +195,7 @@ public sealed class CliAgainstAgentTests : IAsyncLifetime
         Assert.Contains("'ping -c 3 other'", exec.Err);
 
         // The command's own flags pass through also after global options and exec's -i/-t.
-        var withHost = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", _agent.SocketPath, "exec", "-it", "c", "ls", "-la", "--color", "/");
+        var withHost = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", Agent.SocketPath, "exec", "-it", "c", "ls", "-la", "--color", "/");
         withHost.AssertOneLineError("'ls -la --color /'");
     }
 

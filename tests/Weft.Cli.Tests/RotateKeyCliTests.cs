@@ -3,17 +3,8 @@ using Weft.Agent.Tests;
 namespace Weft.Cli.Tests;
 
 /// <summary><c>weft network rotate-key</c> against a real agent: rotates an encrypted network, refuses a plain or unknown one.</summary>
-public sealed class RotateKeyCliTests : IAsyncLifetime
+public sealed class RotateKeyCliTests : CliAgentTestBase
 {
-    private RunningAgent _agent = null!;
-
-    public async Task InitializeAsync() => _agent = await RunningAgent.StartAsync();
-
-    public async Task DisposeAsync() => await _agent.DisposeAsync();
-
-    private Task<CliResult> Weft(params string[] args) =>
-        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_HOST"] = _agent.SocketPath }, args);
-
     [Fact]
     public async Task Rotates_an_encrypted_network_and_inspect_shows_the_key_fields()
     {
