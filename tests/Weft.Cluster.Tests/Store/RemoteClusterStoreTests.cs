@@ -1,9 +1,6 @@
 using System.Text;
-using Weft.Cluster.Liveness;
 using Weft.Cluster.Store;
-using Weft.Control.Model;
 using Weft.Control.Store;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Weft.Cluster.Tests.Store;
 
@@ -62,40 +59,6 @@ public sealed class RemoteClusterStoreTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ClusterException>(async () => await watch.MoveNextAsync());
         Assert.Contains("connection lost", e.Message);
         Assert.False(cts.IsCancellationRequested, "the watch failed promptly instead of hanging");
-    }
-
-    [Fact]
-    public async Task A_worker_heartbeating_over_the_channel_is_kept_alive_by_the_managers_membership()
-    {
-        using var a = await _cluster.JoinAsync("worker-a");
-        var clock = new FakeTimeProvider();
-        var remote = new RemoteClusterStore(_cluster.Client(a), ownsClient: false);
-        var heartbeat = new NodeHeartbeat(remote, new Node
-        {
-            Id = a.NodeId,
-            Name = a.NodeName,
-            UnderlayAddress = a.Address.ToString(),
-            Role = NodeRole.Worker,
-            State = NodeState.Ready,
-            LastSeen = default,
-        }, time: clock);
-        var membership = new Membership(_cluster.Store, EndpointWithdrawal.ByEndpointHost(_cluster.Store), time: clock);
-
-        await heartbeat.BeatAsync();
-        await membership.CheckAsync();
-        for (var i = 0; i < 8; i++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await heartbeat.BeatAsync();
-            Assert.Empty(await membership.CheckAsync());
-        }
-        for (var i = 0; i < 5; i++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await membership.CheckAsync();
-        }
-        var node = ModelJson.Deserialize<Node>((await _cluster.Store.GetAsync(Keys.Node(a.NodeId)))!.Value);
-        Assert.Equal(NodeState.Down, node.State);
     }
 
     [Fact]
