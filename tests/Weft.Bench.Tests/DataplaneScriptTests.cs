@@ -40,7 +40,11 @@ public sealed class DataplaneScriptTests : IDisposable
     [RootFact("iperf3", "ping", "tcpdump", "jq", "bridge")]
     public void InterruptedRunRemovesItsLabAndKillsItsIperf3Server()
     {
-        var psi = new ProcessStartInfo(Script) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        // In a session of its own (setsid execs it in place, so the PID is the script's and its process group's), so that
+        // the interrupt below reaches the whole group the way Ctrl-C does: bash ignores a SIGINT sent to it alone while a
+        // foreground child that did not get it keeps running.
+        var psi = new ProcessStartInfo("setsid") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Script);
         psi.ArgumentList.Add("--quick");
         psi.Environment["WEFT_BENCH_PREFIX"] = _prefix;
         using var script = Process.Start(psi)!;
@@ -56,7 +60,7 @@ public sealed class DataplaneScriptTests : IDisposable
         _ = script.StandardError.ReadToEndAsync();
         Assert.True(Directory.Exists($"/proc/{server}"), "the iperf3 server the script named is not running");
 
-        Tool.Run("kill", "-INT", script.Id.ToString()).EnsureSuccess("kill -INT bench/dataplane");
+        Tool.Run("kill", "-INT", "--", "-" + script.Id).EnsureSuccess("kill -INT the process group of bench/dataplane");
         Assert.True(script.WaitForExit(TimeSpan.FromSeconds(120)), "bench/dataplane did not exit after SIGINT");
 
         Assert.Equal(130, script.ExitCode);
