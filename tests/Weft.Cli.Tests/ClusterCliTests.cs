@@ -60,7 +60,7 @@ public sealed partial class ClusterCliTests : IAsyncLifetime
         var init = await Weft(_h1, "cluster", "init");
         var join = JoinCommand().Match(init.Out);
         var token = join.Groups["token"].Value;
-        var forged = token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
+        var forged = token[..^1] + (char.ToUpperInvariant(token[^1]) == 'A' ? 'B' : 'A'); // base32 is case-insensitive: 'a' -> 'A' would forge nothing
         (await Weft(_h2, "cluster", "join", "--token", forged, join.Groups["manager"].Value)).AssertOneLineError("join");
     }
 

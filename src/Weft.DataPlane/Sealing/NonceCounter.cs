@@ -116,7 +116,11 @@ public sealed class NonceCounter : IDisposable
         return true;
     }
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>Closes the state file once an in-flight background reservation has finished with it (its lock goes with it).</summary>
+    public void Dispose()
+    {
+        lock (_reserveLock) _file.Dispose();
+    }
 
     private static void ReserveAhead(NonceCounter counter)
     {
