@@ -32,22 +32,27 @@ public sealed class SubnetAllocatorTests
     }
 
     [Fact]
-    public async Task Concurrent_overlapping_explicit_subnets_have_one_winner()
+    public async Task Concurrent_overlapping_explicit_subnets_never_both_win()
     {
+        // Six claims of 10.5.0.0/16 race six disjoint /24s inside it: whichever lands first decides, but the claimed
+        // subnets never overlap — one /16 alone, or the /24s (which do not overlap each other).
         await using var store = TestStores.InMemory();
         var attempts = Enumerable.Range(0, 12).Select(i =>
             Task.Run(async () =>
             {
+                var subnet = i % 2 == 0 ? "10.5.0.0/16" : $"10.5.{i}.0/24";
                 try
                 {
-                    await On(store).ClaimAsync($"n{i}", $"net{i}", i % 2 == 0 ? "10.5.0.0/16" : $"10.5.{i}.0/24", null, null);
-                    return true;
+                    await On(store).ClaimAsync($"n{i}", $"net{i}", subnet, null, null);
+                    return subnet;
                 }
                 catch (WeftConflictException)
                 {
-                    return false;
+                    return null;
                 }
             }));
-        Assert.Single(await Task.WhenAll(attempts), won => won);
+        var won = (await Task.WhenAll(attempts)).OfType<string>().ToList();
+        if (won.Contains("10.5.0.0/16")) Assert.Equal(new[] { "10.5.0.0/16" }, won);
+        else Assert.Equal(6, won.Count);
     }
 }
