@@ -28,5 +28,11 @@ public sealed record AgentOptions
     /// <summary>UDP port of VXLAN on the underlay (RFC 7348: 4789).</summary>
     public ushort VxlanPort { get; init; } = Weft.Wire.VxlanHeader.DefaultPort;
 
+    /// <summary>Default of <see cref="SourcePorts"/>: enough entropy for an underlay's ECMP hash, few sockets.</summary>
+    public const int DefaultSourcePorts = 16;
+
+    /// <summary>Outer UDP source ports VXLAN leaves from, one per inner flow by hash (0: all from <see cref="VxlanPort"/>).</summary>
+    public int SourcePorts { get; init; } = DefaultSourcePorts;
+
     public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
 }

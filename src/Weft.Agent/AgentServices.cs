@@ -44,7 +44,7 @@ internal static partial class AgentServices
         var offloads = OffloadSettings.FromEnvironment(); // WEFT_OFFLOADS=off forces the plain data path
         services.AddSingleton(provider =>
         {
-            var socket = new UdpUnderlay(null, underlay, options.VxlanPort, offloads);
+            var socket = new UdpUnderlay(null, underlay, options.VxlanPort, offloads, options.SourcePorts);
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath");
             if (offloads.Enabled && !(socket.Features.UdpSegmentation && socket.Features.UdpGro)) LogUdpOffloadsMissing(logger, socket.Features.ToString());
             LogDataPathFeatures(logger, socket.Features.ToString(), offloads.Enabled ? "on" : $"off ({OffloadSettings.EnvironmentVariable})");

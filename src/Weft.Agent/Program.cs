@@ -11,8 +11,19 @@ var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port of
 var netnsPrefix = new Option<string>("--netns-prefix") { Description = "Prefix of the network namespaces this agent makes", DefaultValueFactory = _ => "weft" };
 var dataPath = new Option<string>("--data-path") { Description = "userspace (sandboxes, TAP and VTEP; needs root and --underlay-address) or off (API and control plane only)", DefaultValueFactory = _ => "userspace" };
 var vxlanPort = new Option<ushort>("--vxlan-port") { Description = "UDP port of VXLAN on the underlay", DefaultValueFactory = _ => Weft.Wire.VxlanHeader.DefaultPort };
+var sourcePorts = new Option<int>("--vxlan-source-ports")
+{
+    Description = $"Outer UDP source ports VXLAN leaves from, picked per inner flow for underlay ECMP (0: all from --vxlan-port; at most {Weft.DataPlane.Devices.UdpUnderlay.MaxSourcePorts})",
+    DefaultValueFactory = _ => AgentOptions.DefaultSourcePorts,
+};
+sourcePorts.Validators.Add(r =>
+{
+    var value = r.GetValueOrDefault<int>();
+    if (value < 0 || value > Weft.DataPlane.Devices.UdpUnderlay.MaxSourcePorts)
+        r.AddError($"--vxlan-source-ports must be 0 to {Weft.DataPlane.Devices.UdpUnderlay.MaxSourcePorts}, not {value}");
+});
 dataPath.AcceptOnlyFromAmong("userspace", "off");
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -26,6 +37,7 @@ root.SetAction(async (parse, ct) =>
         NetnsPrefix = parse.GetValue(netnsPrefix)!,
         DataPath = parse.GetValue(dataPath) == "userspace",
         VxlanPort = parse.GetValue(vxlanPort),
+        SourcePorts = parse.GetValue(sourcePorts),
     };
     try
     {

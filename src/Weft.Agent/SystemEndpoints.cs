@@ -31,7 +31,7 @@ internal static class SystemEndpoints
                 Socket = options.SocketPath,
                 UnderlayAddress = options.UnderlayAddress,
                 Cluster = cluster,
-                DataPlane = DataPath.DataPlaneReport.Of(services.GetService(typeof(Weft.DataPlane.Vtep)) as Weft.DataPlane.Vtep),
+                DataPlane = DataPath.DataPlaneReport.Of(services.GetService(typeof(Weft.DataPlane.Vtep)) as Weft.DataPlane.Vtep, services.GetService(typeof(Weft.DataPlane.Host.HostDataPath)) as Weft.DataPlane.Host.HostDataPath),
             };
         });
     }

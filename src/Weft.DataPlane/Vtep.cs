@@ -34,6 +34,9 @@ public sealed partial class Vtep : IDisposable
     private Thread? _underlayThread;
     private bool _started;
 
+    /// <summary>The underlay this VTEP sends through and receives from.</summary>
+    public IUnderlay Underlay => _underlay;
+
     public Vtep(IUnderlay underlay, ForwardingTable? table = null, VtepOptions? options = null, ILogger<Vtep>? logger = null)
     {
         _underlay = underlay;

@@ -56,6 +56,60 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         }
     }
 
+    [RootFact("ip", "tcpdump", "tshark")]
+    public async Task Each_tcp_flow_keeps_one_outer_source_port_and_flows_spread_over_the_hosts_source_ports()
+    {
+        var b = IPAddress.Parse(lab.AddressOf("container-b"));
+        var pool = lab.Must("-H", "h1", "info", "--format", "{{json .DataPlane.SourcePorts}}");
+        var h1Ports = System.Text.Json.JsonSerializer.Deserialize<List<int>>(pool)!;
+        Assert.Equal(16, h1Ports.Distinct().Count());
+        Assert.Contains("VXLAN source ports", lab.Must("-H", "h1", "info"));
+        var pcap = Path.Combine(Path.GetTempPath(), $"{lab.Prefix}-flows.pcap");
+        using var listener = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-b", 2), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Any, 5002));
+        listener.Listen(16); // the kernel completes the handshakes; nothing needs to accept
+        try
+        {
+            using (PacketCapture.Start($"{lab.Prefix}-h2", "eth0", pcap, "udp", "port", "4789"))
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var clients = new List<Socket>();
+                try
+                {
+                    for (var i = 0; i < 8; i++)
+                    {
+                        var client = NetworkNamespace.OpenSocket(lab.NamespaceOf("container-a", 1), AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                        clients.Add(client);
+                        await client.ConnectAsync(new IPEndPoint(b, 5002), timeout.Token);
+                        await client.SendAsync(new byte[100], timeout.Token);
+                    }
+                    Thread.Sleep(300);
+                }
+                finally
+                {
+                    foreach (var client in clients) client.Dispose();
+                }
+            }
+
+            // Outer UDP source port per inner TCP flow, in the direction container-a -> container-b (sent by h1).
+            var segments = Tshark.Dissect(pcap)
+                .Where(p => p.LayerNames.Contains("tcp") && p.Field("ip", "ip.src") == "198.51.100.1" && p.Field("tcp", "tcp.dstport") == "5002")
+                .Select(p => (Flow: p.Field("tcp", "tcp.srcport"), OuterPort: int.Parse(p.Field("udp", "udp.srcport"), System.Globalization.CultureInfo.InvariantCulture)))
+                .ToList();
+            var flows = segments.GroupBy(s => s.Flow).ToList();
+            Assert.Equal(8, flows.Count);
+            Assert.All(flows, f => Assert.True(f.Count() >= 3 && f.Select(s => s.OuterPort).Distinct().Count() == 1,
+                $"flow {f.Key}: {f.Count()} segments from outer ports {string.Join(",", f.Select(s => s.OuterPort).Distinct())}"));
+            Assert.All(segments, s => Assert.Contains(s.OuterPort, h1Ports));
+            // 8 flows over 16 ports all on one port would be a 1-in-2^28 chance: a single port means the flows are not spread.
+            Assert.True(flows.Select(f => f.First().OuterPort).Distinct().Count() > 1, "every flow left h1 from the same outer port");
+        }
+        finally
+        {
+            File.Delete(pcap);
+        }
+    }
+
     [RootFact("ip", "ping")]
     public void A_container_on_another_network_cannot_reach_container_b_and_the_drop_is_counted()
     {

@@ -1,18 +1,25 @@
 using Weft.Api.Dto;
 using Weft.DataPlane;
+using Weft.DataPlane.Devices;
+using Weft.DataPlane.Host;
+using Weft.DataPlane.Offload;
 
 namespace Weft.Agent.DataPath;
 
 /// <summary>The VTEP's counters and forwarding entries as the API shows them in <c>/info</c> (<c>weft info</c>).</summary>
 public static class DataPlaneReport
 {
-    public static DataPlaneInfo Of(Vtep? vtep)
+    public static DataPlaneInfo Of(Vtep? vtep, HostDataPath? host = null)
     {
         if (vtep is null) return new DataPlaneInfo();
         var counters = vtep.Counters.Snapshot();
+        var underlay = vtep.Underlay as UdpUnderlay;
+        var features = underlay is null ? null : host?.Features(underlay.Features) ?? underlay.Features;
         return new DataPlaneInfo
         {
             Mode = "userspace",
+            Offloads = features is null ? "" : features.Requested ? features.ToString() : $"{features} (off: {OffloadSettings.EnvironmentVariable}=off)",
+            SourcePorts = underlay?.SourcePorts.ToList() ?? [],
             Encapsulated = counters.Encapsulated,
             Decapsulated = counters.Decapsulated,
             ArpAnswered = counters.ArpAnswered,

@@ -34,6 +34,12 @@ public sealed record DataPlaneInfo
 {
     /// <summary>"userspace" or "off".</summary>
     public string Mode { get; init; } = "off";
+
+    /// <summary>The offloads in use, e.g. "tap-tso tap-gro udp-mmsg udp-gso udp-gro"; "plain" when none is (missing or turned off).</summary>
+    public string Offloads { get; init; } = "";
+
+    /// <summary>The outer UDP source ports VXLAN leaves from, one picked per inner flow (empty: all from the VXLAN port).</summary>
+    public List<ushort> SourcePorts { get; init; } = new();
     public long Encapsulated { get; init; }
     public long Decapsulated { get; init; }
     public long ArpAnswered { get; init; }

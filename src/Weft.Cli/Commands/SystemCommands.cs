@@ -51,6 +51,8 @@ internal static class SystemCommands
                 ("Operating system", info.OperatingSystem), ("Kernel version", info.KernelVersion), ("Architecture", info.Architecture),
                 ("CPUs", info.NCPU.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Data path", info.DataPlane.Mode),
+                ("Offloads", info.DataPlane.Offloads),
+                ("VXLAN source ports", info.DataPlane.SourcePorts.Count == 0 ? "" : $"{info.DataPlane.SourcePorts.Count} ({info.DataPlane.SourcePorts.Min()}..{info.DataPlane.SourcePorts.Max()}, one per inner flow)"),
                 ("Encapsulated", info.DataPlane.Encapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Decapsulated", info.DataPlane.Decapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Drops", string.Join(", ", info.DataPlane.Drops.Where(d => d.Value > 0).Select(d => $"{d.Key} {d.Value}"))),

@@ -48,6 +48,7 @@ public sealed partial class TapFrameDevice
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot path: skip tier-0 code
     private int ReadSegmenting(Span<PacketBuffer> packets, CancellationToken cancellationToken)
     {
+        if (_pendingIndex >= _pendingCount && !WaitIfDrained(cancellationToken)) return 0;
         while (true)
         {
             var count = 0;
@@ -72,11 +73,16 @@ public sealed partial class TapFrameDevice
                 }
                 var n = _tap.TryRead(_readStaging);
                 if (n < 0) return count;
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    _drained = true;
+                    break;
+                }
                 if (!TakeFrame(n, packets[count])) continue;
                 if (_pendingIndex >= _pendingCount) count++; // an ordinary frame was copied; a super-frame is cut above
             }
             if (count > 0) return count;
+            _drained = false;
             if (!_tap.WaitReadable(cancellationToken)) return 0;
         }
     }

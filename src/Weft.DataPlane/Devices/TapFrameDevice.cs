@@ -22,6 +22,9 @@ public sealed partial class TapFrameDevice : IFrameDevice
     private long _readDrops;
     private long _writeDrops;
 
+    /// <summary>The last read found the TAP empty: the next Read waits in poll first instead of paying for another empty read.</summary>
+    private bool _drained;
+
     public TapFrameDevice(TapDevice tap, bool ownsTap = true)
     {
         _tap = tap;
@@ -41,6 +44,7 @@ public sealed partial class TapFrameDevice : IFrameDevice
     {
         if (packets.IsEmpty) return 0;
         if (Segmenting) return ReadSegmenting(packets, cancellationToken);
+        if (!WaitIfDrained(cancellationToken)) return 0;
         while (true)
         {
             var count = 0;
@@ -52,7 +56,11 @@ public sealed partial class TapFrameDevice : IFrameDevice
                 if (_tap.HasVnetHeader) packet.TryPrepend(VirtioNetHeader.Size, out _);
                 var length = _tap.TryRead(packet.Writable);
                 if (length < 0) return count;
-                if (length == 0) break;
+                if (length == 0)
+                {
+                    _drained = true;
+                    break;
+                }
                 packet.SetLength(length);
                 if (_tap.HasVnetHeader)
                 {
@@ -66,8 +74,17 @@ public sealed partial class TapFrameDevice : IFrameDevice
                 count++;
             }
             if (count > 0) return count;
+            _drained = false;
             if (!_tap.WaitReadable(cancellationToken)) return 0;
         }
+    }
+
+    /// <summary>Waits for the TAP when the previous read drained it (saves an empty read per wake-up). False when cancelled or closed.</summary>
+    private bool WaitIfDrained(CancellationToken cancellationToken)
+    {
+        if (!_drained) return true;
+        _drained = false;
+        return _tap.WaitReadable(cancellationToken);
     }
 
     public void Write(ReadOnlySpan<PacketBuffer> packets)

@@ -49,7 +49,8 @@ public sealed partial class UdpUnderlay
 
     /// <summary>
     /// Groups consecutive packets to the same peer from the same source port, of equal length (the last may be
-    /// shorter), into one UDP_SEGMENT message; all messages of the batch go in as few sendmmsg calls as possible.
+    /// shorter), into one UDP_SEGMENT message; all messages of the batch go in as few sendmmsg calls as possible
+    /// (one sendmmsg carries messages of one source-port socket, so a change of socket flushes).
     /// A message the kernel refuses is dropped (its datagrams counted); EIO on a segmented send turns GSO off for good
     /// (the kernel or device cannot segment), like wireguard-go.
     /// </summary>
@@ -63,6 +64,7 @@ public sealed partial class UdpUnderlay
             var batch = state.Send;
             batch.Clear();
             var addressLength = _ipv6 ? 28 : 16;
+            var socket = _socket;
             var address = _sendAddress.Buffer.Span;
             var i = 0;
             while (i < packets.Length)
@@ -87,7 +89,9 @@ public sealed partial class UdpUnderlay
                     if (next.Length < size) break;
                 }
                 var segments = j - i;
-                if (batch.IsFull(segments)) Flush(state);
+                var sender = SenderFor(first.SourcePort);
+                if (batch.IsFull(segments) || (sender != socket && batch.Count > 0)) Flush(state, socket);
+                socket = sender;
                 batch.BeginMessage(address, addressLength, segments > 1 ? (ushort)size : (ushort)0);
                 for (var k = i; k < j; k++)
                 {
@@ -97,17 +101,17 @@ public sealed partial class UdpUnderlay
                 state.Segments[batch.Count - 1] = segments;
                 i = j;
             }
-            Flush(state);
+            Flush(state, socket);
         }
     }
 
-    private void Flush(BatchState state)
+    private void Flush(BatchState state, Socket socket)
     {
         var batch = state.Send;
         var start = 0;
         while (start < batch.Count)
         {
-            var next = batch.Send(_socket, start, out var errno);
+            var next = batch.Send(socket, start, out var errno);
             for (var m = start; m < next; m++)
             {
                 if (state.Segments[m] > 1) Interlocked.Increment(ref _segmentedSends);
@@ -134,28 +138,39 @@ public sealed partial class UdpUnderlay
         var count = 0;
         try
         {
+            // The previous call found the socket empty: wait in poll first instead of paying for another empty recvmmsg.
+            if (state.Drained && state.StagedIndex >= state.Staged && !WaitReadable(cancellationToken)) return 0;
             while (true)
             {
                 lock (state.Receive)
                 {
                     if (_disposed) return 0;
+                    state.Drained = false;
                     count = DrainStaged(state, packets, count);
                     if (count == packets.Length) return count;
                     var n = ReceiveNow(state);
                     if (n > 0) continue;
                     if (n < 0) Interlocked.Increment(ref _receiveErrors);
+                    state.Drained = true;
                 }
                 if (count > 0) return count;
-                while (!_socket.Poll(PollSlice, SelectMode.SelectRead))
-                {
-                    if (_disposed || cancellationToken.IsCancellationRequested) return 0;
-                }
+                if (!WaitReadable(cancellationToken)) return 0;
             }
         }
         catch (ObjectDisposedException)
         {
             return count;
         }
+    }
+
+    /// <summary>Polls until a datagram is queued; false when cancelled or disposed.</summary>
+    private bool WaitReadable(CancellationToken cancellationToken)
+    {
+        while (!_socket.Poll(PollSlice, SelectMode.SelectRead))
+        {
+            if (_disposed || cancellationToken.IsCancellationRequested) return false;
+        }
+        return true;
     }
 
     private unsafe int ReceiveNow(BatchState state)
@@ -216,6 +231,7 @@ public sealed partial class UdpUnderlay
         public byte[][] Staging { get; } = Enumerable.Range(0, ReceiveMessages).Select(_ => GC.AllocateArray<byte>(ReceiveBufferSize, pinned: true)).ToArray();
 
         public volatile bool Gso = gso;
+        public bool Drained;
         public int Staged;
         public int StagedIndex;
         public int StagedOffset;

@@ -15,6 +15,9 @@ namespace Weft.DataPlane.Devices;
 /// Send failures (unreachable, no buffer) drop the packet and are counted, never thrown.
 /// With <see cref="OffloadSettings.Enabled"/> the batched path of UdpUnderlay.Batched.cs is used instead:
 /// sendmmsg/recvmmsg, UDP GSO and UDP GRO where the kernel has them (see <see cref="Features"/>).
+/// With source ports (UdpUnderlay.SourcePorts.cs) datagrams leave from a pool of send-only sockets picked by the
+/// packet's flow hash, so the outer UDP source port varies per inner flow as RFC 7348 asks; otherwise they leave from
+/// the listening socket.
 /// </summary>
 public sealed partial class UdpUnderlay : IUnderlay
 {
@@ -27,9 +30,15 @@ public sealed partial class UdpUnderlay : IUnderlay
     private long _sendDrops;
     private long _receiveErrors;
 
-    /// <summary>Creates the socket inside <paramref name="namespaceName"/> (null: the current namespace) and binds it to <paramref name="localAddress"/>:<paramref name="port"/> (0: any free port).</summary>
-    public UdpUnderlay(string? namespaceName, IPAddress localAddress, int port, OffloadSettings? offloads = null)
+    /// <summary>
+    /// Creates the socket inside <paramref name="namespaceName"/> (null: the current namespace) and binds it to
+    /// <paramref name="localAddress"/>:<paramref name="port"/> (0: any free port); with <paramref name="sourcePorts"/> &gt; 0
+    /// also that many send-only sockets on free ports of the same address, one per outer source port.
+    /// </summary>
+    public UdpUnderlay(string? namespaceName, IPAddress localAddress, int port, OffloadSettings? offloads = null, int sourcePorts = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(sourcePorts);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sourcePorts, MaxSourcePorts);
         _ipv6 = localAddress.AddressFamily == AddressFamily.InterNetworkV6;
         _socket = NetworkNamespace.OpenSocket(namespaceName, localAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -45,6 +54,15 @@ public sealed partial class UdpUnderlay : IUnderlay
         LocalEndpoint = PeerEndpoint.From((IPEndPoint)_socket.LocalEndPoint!);
         _receiveAddress = new SocketAddress(localAddress.AddressFamily);
         _sendAddress = new SocketAddress(localAddress.AddressFamily);
+        try
+        {
+            _senders = OpenSenders(namespaceName, localAddress, sourcePorts, offloads?.Enabled == true);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
         if (offloads?.Enabled == true) EnableBatching();
     }
 
@@ -120,7 +138,7 @@ public sealed partial class UdpUnderlay : IUnderlay
             }
             try
             {
-                _socket.SendTo(packet.Data, SocketFlags.None, _sendAddress);
+                SenderFor(packet.SourcePort).SendTo(packet.Data, SocketFlags.None, _sendAddress);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -133,6 +151,7 @@ public sealed partial class UdpUnderlay : IUnderlay
     {
         _disposed = true;
         _socket.Dispose();
+        foreach (var sender in _senders) sender.Dispose();
         _batching?.Dispose();
     }
 
