@@ -17,14 +17,14 @@ public sealed class DataplaneScriptTests : IDisposable
     private static readonly Regex ServerPid = new(@"underlay: iperf3 server pid (\d+) ");
     private readonly string _prefix = "wq" + Random.Shared.Next(0x10000).ToString("x4");
 
-    [RootFact("iperf3", "ping", "tcpdump", "jq", "bridge")]
+    [RootFact("iperf3", "ping", "tcpdump", "jq", "bridge", "gcc")]
     public void QuickRunPrintsEveryPathAndTheRatioAndCleansUp()
     {
         var run = Tool.Run("env", [$"WEFT_BENCH_PREFIX={_prefix}", Script, "--quick"], TimeSpan.FromSeconds(240));
 
         Assert.True(run.ExitCode == 0, $"bench/dataplane --quick exited {run.ExitCode}:\n{run.StdErr}\n{run.StdOut}");
         var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var path in new[] { "underlay", "kernel-vxlan", "weft" })
+        foreach (var path in new[] { "underlay", "kernel-vxlan", "weft", "tap-relay-floor" })
         {
             var row = lines.Single(l => l.StartsWith(path + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.True(Number.IsMatch(row[1]) && Number.IsMatch(row[2]) && Number.IsMatch(row[3]), $"{path} row has no Gbit/s, RTT and ratio: {string.Join(' ', row)}\n{run.StdErr}");
@@ -33,6 +33,7 @@ public sealed class DataplaneScriptTests : IDisposable
         Assert.Matches(@"^\d+\.\d$", weftRow[4]);             // weftd CPU seconds
         Assert.Matches(@"^\d+/\d+$", weftRow[5]);             // weftd VmHWM MiB per host
         Assert.Single(lines, l => l.StartsWith("weft-encrypted ", StringComparison.Ordinal));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^rtt overhead weft - tap-relay-floor = -?\d+ µs"));
         Assert.Matches(@"^ratio weft/kernel-vxlan = \d+\.\d\d$", lines.Last(l => !l.StartsWith("ratio weft-encrypted", StringComparison.Ordinal)));
         Assert.Empty(LabNamespaces());
     }
@@ -85,7 +86,7 @@ public sealed class DataplaneScriptTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var ns in LabNamespaces().Where(n => n.Contains("-kv", StringComparison.Ordinal)))
+        foreach (var ns in LabNamespaces().Where(n => n.Contains("-kv", StringComparison.Ordinal) || n.Contains("-fr", StringComparison.Ordinal)))
             Tool.Run("ip", "netns", "del", ns);
         if (LabNamespaces().Count > 0)
             Tool.Run(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Script))!, "weft"), ["--lab-prefix", _prefix, "lab", "down"], TimeSpan.FromSeconds(120));
