@@ -63,6 +63,15 @@ internal static class NetworkEndpoints
                 await KeyMetaAsync(state, network, ct));
         });
 
+        // Weft: probe the overlay links from this host to every other host of the network (weft network diagnose).
+        app.MapPost("/networks/{id}/diagnose", async (string id, AgentState state, IServiceProvider services, CancellationToken ct) =>
+        {
+            var network = await state.Control.Networks.InspectAsync(id, ct);
+            var diagnostics = services.GetService(typeof(DataPath.NetworkDiagnostics)) as DataPath.NetworkDiagnostics
+                ?? throw new NotAvailableException("this weftd runs without a data path (--data-path off): it has no overlay links to diagnose");
+            return await diagnostics.RunAsync(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await state.Control.Nodes.ListAsync(ct), ct);
+        });
+
         app.MapDelete("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
             await state.Control.Networks.RemoveAsync(id, ct);

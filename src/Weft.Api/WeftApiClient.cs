@@ -58,6 +58,13 @@ public sealed class WeftApiClient : IDisposable
         return await ReadAsync(response, WeftApiJsonContext.Default.NetworkInspect, ct);
     }
 
+    /// <summary>Weft: probes the overlay links from the host this client talks to, to every other host of the network.</summary>
+    public async Task<NetworkDiagnosis> DiagnoseNetworkAsync(string idOrName, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"networks/{Uri.EscapeDataString(idOrName)}/diagnose"), ct);
+        return await ReadAsync(response, WeftApiJsonContext.Default.NetworkDiagnosis, ct);
+    }
+
     public Task ConnectNetworkAsync(string network, NetworkConnectRequest request, CancellationToken ct = default) =>
         SendAsync(Post($"networks/{Uri.EscapeDataString(network)}/connect", request, WeftApiJsonContext.Default.NetworkConnectRequest), ct);
 

@@ -27,6 +27,7 @@ namespace Weft.Api;
 [JsonSerializable(typeof(ClusterJoinRequest))]
 [JsonSerializable(typeof(ClusterJoinResponse))]
 [JsonSerializable(typeof(List<NodeInfo>))]
+[JsonSerializable(typeof(NetworkDiagnosis))]
 public sealed partial class WeftApiJsonContext : JsonSerializerContext;
 
 public static class WeftApiJson

@@ -47,6 +47,7 @@ public sealed partial class Vtep
             return false;
         }
         if (!TryUnwrap(vxlan.Vni, buffer)) return false;
+        if (TryHandleProbe(vxlan.Vni, buffer)) return false; // answered or awaited here, never delivered
         EthernetHeader.TryRead(buffer.Data, out var inner);
         if (inner.Source.IsMulticast || inner.Source.IsZero)
         {

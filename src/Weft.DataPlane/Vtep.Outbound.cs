@@ -27,6 +27,11 @@ public sealed partial class Vtep
                 Counters.Drop(DropReason.InvalidLocalFrame);
                 continue;
             }
+            if (eth.EtherType == Probing.ProbeFrame.EtherType)
+            {
+                Counters.Drop(DropReason.InvalidLocalFrame); // only VTEPs probe: a container cannot forge a probe or its answer
+                continue;
+            }
             if (eth.EtherType == EtherType.Arp)
             {
                 if (TryAnswerArp(vni, buffer, eth)) scratch.Replies[reply++] = buffer;

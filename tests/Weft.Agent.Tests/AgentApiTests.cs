@@ -177,6 +177,17 @@ public sealed class AgentApiTests : AgentTestBase
     }
 
     [Fact]
+    public async Task DiagnoseWithoutADataPathIs501AndAnUnknownNetworkIs404()
+    {
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });
+        var notHere = await Assert.ThrowsAsync<WeftApiException>(() => Client.DiagnoseNetworkAsync("n"));
+        Assert.Equal(HttpStatusCode.NotImplemented, notHere.StatusCode);
+        Assert.Contains("without a data path (--data-path off)", notHere.Message);
+        var unknown = await Assert.ThrowsAsync<WeftApiException>(() => Client.DiagnoseNetworkAsync("ghost"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task InfoCountsNetworksAndContainers()
     {
         await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "n" });

@@ -40,6 +40,8 @@ public sealed partial class DemoCommandTests : IDisposable
             Assert.Contains("ICMP 148 Echo (ping) request", demo.Out);
             Assert.Matches($@"\n{inspectVni.Groups[1].Value}\t198\.51\.100\.1,10\.0\.0\.\d+\t198\.51\.100\.2,10\.0\.0\.\d+\n", demo.Out);
         }
+        Assert.Contains("$ weft -H h1 network diagnose app-overlay\n", demo.Out);
+        Assert.Matches(@"h2\s+198\.51\.100\.2:4789\s+OK\s+\d+ µs\s+1464", demo.Out);
         Assert.Contains($"lab '{_prefix}': removed", demo.Out);
 
         Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));

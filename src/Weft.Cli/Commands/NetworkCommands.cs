@@ -21,6 +21,7 @@ internal static class NetworkCommands
         network.Subcommands.Add(Connect(context));
         network.Subcommands.Add(Disconnect(context));
         network.Subcommands.Add(RotateKey(context));
+        network.Subcommands.Add(Diagnose(context));
         return network;
     }
 
@@ -196,6 +197,28 @@ internal static class NetworkCommands
     }
 
     /// <summary>Weft: a new key for an encrypted network now; hosts seal with it after a short delay, the old one is accepted a while longer.</summary>
+    private static Command Diagnose(CliContext context)
+    {
+        var name = new Argument<string>("NETWORK") { Description = "Name or ID of the network" };
+        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to the diagnosis (e.g. '{{json .}}')" };
+        var command = new Command("diagnose",
+            "Probe the overlay links from this host to every other host of a network: names links the underlay blocks (firewall) or whose MTU is too small; exit 1 when one is broken")
+            { name, format };
+        context.Handle(command, async (parse, ct) =>
+        {
+            var template = parse.GetValue(format);
+            if (!string.IsNullOrEmpty(template)) GoTemplate.Parse(template);
+            using var client = context.Client(parse);
+            var diagnosis = await client.DiagnoseNetworkAsync(parse.GetValue(name)!, ct);
+            if (!string.IsNullOrEmpty(template))
+                await Printer.InspectAsync(context.Out, [ListRows.ToElement(diagnosis)], template);
+            else
+                await DiagnosisReport.WriteAsync(context.Out, diagnosis);
+            return diagnosis.Healthy ? 0 : 1;
+        });
+        return command;
+    }
+
     private static Command RotateKey(CliContext context)
     {
         var name = new Argument<string>("NETWORK") { Description = "Name or ID of an encrypted network" };

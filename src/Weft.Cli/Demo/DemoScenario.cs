@@ -30,6 +30,7 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             await IntroAsync();
             await ScenarioAsync(ct);
             await CaptureAsync(ct);
+            await DiagnoseAsync(ct);
         }
         catch (Exception e) when (e is DemoStepFailedException or CliException or WeftApiException or WeftAgentUnavailableException
                                       or OperationCanceledException or IOException)
@@ -174,6 +175,14 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    private async Task DiagnoseAsync(CancellationToken ct)
+    {
+        await _narrator.StepAsync("When the physical network gets in the way",
+            "A firewall that drops UDP 4789 or an underlay link with a smaller MTU breaks an overlay while the hosts still ping each other.",
+            "diagnose probes each link through the data path itself, small and full-size, and names the broken ones with the fix:");
+        await _narrator.WeftAsync(ct, "-H", "h1", "network", "diagnose", Network);
     }
 
     private async Task TsharkAsync(string pcap, CancellationToken ct)

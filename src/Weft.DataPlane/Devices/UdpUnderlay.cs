@@ -129,6 +129,14 @@ public sealed partial class UdpUnderlay : IUnderlay
             SendBatched(packets);
             return;
         }
+        lock (_sendAddress) // one destination sockaddr for all senders (each network's reader, probes)
+        {
+            SendPlain(packets);
+        }
+    }
+
+    private void SendPlain(ReadOnlySpan<PacketBuffer> packets)
+    {
         foreach (var packet in packets)
         {
             if (!WritePeer(packet.Peer, _sendAddress.Buffer.Span))

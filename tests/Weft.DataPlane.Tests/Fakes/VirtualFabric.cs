@@ -21,9 +21,13 @@ public sealed class VirtualFabric
         return underlay;
     }
 
+    /// <summary>What the physical network loses: (from, to, UDP payload length) → true drops it, like a firewall or a link whose MTU is too small.</summary>
+    public Func<PeerEndpoint, PeerEndpoint, int, bool>? Drops { get; set; }
+
     internal void Carry(PeerEndpoint from, PeerEndpoint to, ushort sourcePort, byte[] payload)
     {
         Captured.Enqueue((from, to, sourcePort, payload));
+        if (Drops?.Invoke(from, to, payload.Length) == true) return;
         if (_hosts.TryGetValue(to, out var host)) host.Arrive(from.WithPort(sourcePort == 0 ? from.Port : sourcePort), payload);
     }
 
