@@ -7,6 +7,7 @@ using Weft.Api.Dto;
 using Weft.DataPlane.Host;
 using Weft.Linux.Namespaces;
 using Weft.Control.Errors;
+using Weft.Control.Model;
 using Weft.Control.Services;
 
 namespace Weft.Agent;
@@ -41,8 +42,12 @@ internal static class ContainerEndpoints
         {
             var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
             var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
+            var runs = await RunStatesAsync(state, ct);
+            var nodes = await NetworkEndpoints.NodesByName(state, ct);
+            var now = DateTimeOffset.UtcNow;
             return (await state.Control.Endpoints.ListContainersAsync(ct))
-                .Select(c => DtoMapping.ContainerSummary(c, DtoMapping.Endpoints(endpoints.Where(e => e.ContainerId == c.Id), networks)))
+                .Select(c => DtoMapping.ContainerSummary(c, DtoMapping.Endpoints(endpoints.Where(e => e.ContainerId == c.Id), networks),
+                    ContainerRunStatus.Of(runs.GetValueOrDefault(c.Id), nodes.GetValueOrDefault(c.Host), now)))
                 .ToList();
         });
 
@@ -51,7 +56,9 @@ internal static class ContainerEndpoints
             var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
             var networks = (await state.Control.Networks.ListAsync(ct)).ToDictionary(n => n.Id, StringComparer.Ordinal);
             var endpoints = await state.Control.Endpoints.ListContainerEndpointsAsync(container.Id, ct);
-            return DtoMapping.ContainerInspect(container, DtoMapping.Endpoints(endpoints, networks));
+            var run = (await RunStatesAsync(state, ct)).GetValueOrDefault(container.Id);
+            var host = (await NetworkEndpoints.NodesByName(state, ct)).GetValueOrDefault(container.Host);
+            return DtoMapping.ContainerInspect(container, DtoMapping.Endpoints(endpoints, networks), run, ContainerRunStatus.Of(run, host, DateTimeOffset.UtcNow).State);
         });
 
         app.MapDelete("/containers/{id}", async (string id, AgentState state, CancellationToken ct) =>
@@ -86,4 +93,9 @@ internal static class ContainerEndpoints
         }
         return await ContainerExec.RunAsync(ns, request.Cmd, ct);
     }
+
+    /// <summary>The run states hosts have reported, by container ID.</summary>
+    private static async Task<Dictionary<string, ContainerRunState>> RunStatesAsync(AgentState state, CancellationToken ct) =>
+        (await state.Control.Store.ListAsync(Keys.ContainerStatesPrefix, ct)).Select(kv => ModelJson.Deserialize<ContainerRunState>(kv.Value))
+            .OfType<ContainerRunState>().ToDictionary(r => r.ContainerId, StringComparer.Ordinal);
 }

@@ -68,24 +68,27 @@ internal static class DtoMapping
             }),
     };
 
-    // The state is Docker's "created": the record says nothing about whether the host's data path has plumbed it yet.
-    public static ContainerSummary ContainerSummary(ContainerRecord container, SummaryNetworkSettings networks) => new()
+    public static ContainerSummary ContainerSummary(ContainerRecord container, SummaryNetworkSettings networks, (string State, string Status) run) => new()
     {
         Id = container.Id,
         Names = ["/" + container.Name],
         Created = container.Created.ToUnixTimeSeconds(),
-        State = "created",
-        Status = "Created",
+        State = run.State,
+        Status = run.Status,
         NetworkSettings = networks,
         Node = container.Host,
     };
 
-    public static ContainerInspect ContainerInspect(ContainerRecord container, SummaryNetworkSettings networks) => new()
+    public static ContainerInspect ContainerInspect(ContainerRecord container, SummaryNetworkSettings networks, ContainerRunState? started, string state) => new()
     {
         Id = container.Id,
         Name = "/" + container.Name,
         Created = container.Created,
-        State = new ContainerState { Status = "created", Running = false },
+        State = new ContainerState
+        {
+            Status = state, Running = state == "running",
+            StartedAt = started?.StartedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "0001-01-01T00:00:00Z",
+        },
         Config = new ContainerConfig { Hostname = container.Name },
         NetworkSettings = networks,
         Node = container.Host,

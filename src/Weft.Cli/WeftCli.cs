@@ -25,6 +25,7 @@ public static class WeftCli
             ContainerCommands.Ps(context),
             ContainerCommands.Rm(context),
             ContainerCommands.Exec(context),
+            ContainerCommands.Inspect(context),
             ClusterCommands.Create(context),
             SystemCommands.Version(context),
             SystemCommands.Info(context),

@@ -110,6 +110,25 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         }
     }
 
+    [RootFact("ip")]
+    public void Ps_shows_both_containers_up_as_their_hosts_report_them_and_inspect_has_the_start_time()
+    {
+        Assert.True(CliLab.Eventually(() =>
+        {
+            var ps = lab.Must("-H", "h1", "ps", "--format", "{{.Names}} {{.Status}}");
+            return System.Text.RegularExpressions.Regex.IsMatch(ps, @"(?m)^container-a Up ") && System.Text.RegularExpressions.Regex.IsMatch(ps, @"(?m)^container-b Up ");
+        }, TimeSpan.FromSeconds(5)), lab.Must("-H", "h1", "ps"));
+        var state = lab.Must("-H", "h2", "inspect", "container-b", "--format", "{{.State.Status}} {{.State.Running}} {{.State.StartedAt}}").Trim().Split(' ');
+        Assert.Equal(["running", "true"], state[..2]);
+        Assert.True(DateTimeOffset.Parse(state[2], System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddMinutes(-10), state[2]);
+
+        // Like docker inspect: a name that is no container is looked up as a network; one that is neither is named.
+        Assert.Equal("overlay", lab.Must("-H", "h1", "inspect", "app-overlay", "--format", "{{.Driver}}").Trim());
+        var ghost = lab.Weft("-H", "h1", "inspect", "ghost");
+        Assert.Equal(1, ghost.ExitCode);
+        Assert.Contains("Error: No such object: ghost", ghost.Err);
+    }
+
     [RootFact("ip", "ping")]
     public void A_container_on_another_network_cannot_reach_container_b_and_the_drop_is_counted()
     {

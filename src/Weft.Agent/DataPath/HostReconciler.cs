@@ -108,6 +108,7 @@ public sealed partial class HostReconciler(
             var desired = HostDesiredState.Compute(options.NodeName, networks, endpoints, nodes);
             await encryption.PrepareAsync(desired.Networks, store, cancellationToken); // key rings on the VTEP before any device is attached
             Apply(desired);
+            await ReportRunStatesAsync(store, desired, cancellationToken);
             encryption.Forget(desired.Networks);
             _underlayByNode = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
             Passes++;
@@ -116,6 +117,24 @@ public sealed partial class HostReconciler(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Records each container plumbed here as running (once: a restarted agent keeps its StartedAt) and forgets the
+    /// records of this host's containers that are gone. The state/ prefix does not wake reconcilers.
+    /// </summary>
+    private async Task ReportRunStatesAsync(IClusterStore store, HostDesiredState desired, CancellationToken cancellationToken)
+    {
+        var reported = (await ReadAll<ContainerRunState>(store, Keys.ContainerStatesPrefix, cancellationToken))
+            .Where(s => s.Host == options.NodeName).ToDictionary(s => s.ContainerId, StringComparer.Ordinal);
+        var running = desired.Local.Select(l => l.Endpoint).DistinctBy(e => e.ContainerId).ToList();
+        foreach (var e in running.Where(e => !reported.ContainsKey(e.ContainerId)))
+        {
+            var record = new ContainerRunState(e.ContainerId, e.ContainerName, options.NodeName, DateTimeOffset.UtcNow);
+            await store.PutAsync(Keys.ContainerState(e.ContainerId), ModelJson.Serialize(record), cancellationToken: cancellationToken);
+        }
+        foreach (var gone in reported.Keys.Except(running.Select(e => e.ContainerId)))
+            await store.DeleteAsync(Keys.ContainerState(gone), cancellationToken: cancellationToken);
     }
 
     private static async Task<List<T>> ReadAll<T>(IClusterStore store, string prefix, CancellationToken cancellationToken)

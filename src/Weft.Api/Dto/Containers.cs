@@ -77,9 +77,12 @@ public sealed record ContainerInspect
 
 public sealed record ContainerState
 {
+    /// <summary>"created" (not plumbed by its host yet), "running" (plumbed: its namespace is attached) or "unknown" (its host is down).</summary>
     public string Status { get; init; } = "running";
     public bool Running { get; init; } = true;
     public int Pid { get; init; }
+    /// <summary>When its host plumbed it (RFC 3339), Docker's zero time before that.</summary>
+    public string StartedAt { get; init; } = "0001-01-01T00:00:00Z";
 }
 
 public sealed record ContainerConfig

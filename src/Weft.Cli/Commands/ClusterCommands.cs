@@ -79,7 +79,7 @@ internal static class ClusterCommands
             foreach (var node in nodes.OrderBy(n => n.Hostname, StringComparer.Ordinal))
             {
                 table.AddRow(Markup.Escape(Output.ListRows.Short(node.ID)), Markup.Escape(node.Hostname), Markup.Escape(node.Address),
-                    Markup.Escape(node.Status), Markup.Escape(node.Role), node.LastSeen is { } seen ? Output.HumanDuration.Format(DateTimeOffset.UtcNow - seen) + " ago" : "-");
+                    Markup.Escape(node.Status), Markup.Escape(node.Role), node.LastSeen is { } seen ? Api.HumanDuration.Format(DateTimeOffset.UtcNow - seen) + " ago" : "-");
             }
             Output.Console.For(context.Out).Write(table);
             return 0;

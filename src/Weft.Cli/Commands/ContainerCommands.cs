@@ -5,7 +5,7 @@ using Weft.Templates;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft run|ps|rm|exec</c>. A Weft container is a network namespace the agent creates and attaches.</summary>
+/// <summary><c>weft run|ps|rm|exec|inspect</c>. A Weft container is a network namespace the agent creates and attaches.</summary>
 internal static class ContainerCommands
 {
     public static Command Run(CliContext context)
@@ -103,6 +103,48 @@ internal static class ContainerCommands
             var result = await client.ExecAsync(parse.GetValue(container)!, new ExecRequest { Cmd = [.. parse.GetValue(cmd)!] }, ct);
             await context.Out.WriteAsync(result.Output);
             return result.ExitCode;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>weft inspect NAME…</c> like <c>docker inspect</c>: each name is looked up as a container, then as a network; what
+    /// is found is printed as one JSON array (or through <c>--format</c>), what is not is named on stderr (exit 1).
+    /// </summary>
+    public static Command Inspect(CliContext context)
+    {
+        var names = new Argument<string[]>("NAME") { Description = "Container or network names or IDs", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to each object" };
+        var command = new Command("inspect", "Display detailed information on containers or networks") { names, format };
+        context.Handle(command, async (parse, ct) =>
+        {
+            var template = parse.GetValue(format);
+            if (!string.IsNullOrEmpty(template)) GoTemplate.Parse(template);
+            using var client = context.Client(parse);
+            var found = new List<System.Text.Json.JsonElement>();
+            var missing = new List<string>();
+            foreach (var name in parse.GetValue(names)!)
+            {
+                try
+                {
+                    found.Add(ListRows.ToElement(await client.InspectContainerAsync(name, ct)));
+                    continue;
+                }
+                catch (Api.WeftApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                }
+                try
+                {
+                    found.Add(ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
+                }
+                catch (Api.WeftApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    missing.Add(name);
+                }
+            }
+            if (found.Count > 0 || missing.Count == 0) await Printer.InspectAsync(context.Out, found, template);
+            foreach (var name in missing) await context.Err.WriteLineAsync($"Error: No such object: {name}");
+            return missing.Count == 0 ? 0 : 1;
         });
         return command;
     }

@@ -42,7 +42,7 @@ public static class ListRows
             ["Networks"] = string.Join(',', networks.Select(n => n.Key)),
             ["Node"] = container.Node,
             ["Ports"] = "",
-            ["RunningFor"] = HumanDuration.Format(now - created) + " ago",
+            ["RunningFor"] = Api.HumanDuration.Format(now - created) + " ago",
             ["State"] = container.State,
             ["Status"] = container.Status,
         });

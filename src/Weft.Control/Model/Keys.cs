@@ -31,6 +31,7 @@ public static class Keys
     public const string NodeNamesPrefix = "names/nodes/";
     public const string AlivePrefix = "alive/";
     public const string KeyMetaPrefix = "keymeta/";
+    public const string ContainerStatesPrefix = "state/containers/";
     public const string SecretsPrefix = "secrets/";
     public const string SecretKeysPrefix = SecretsPrefix + "keys/";
 
@@ -57,6 +58,8 @@ public static class Keys
     public static string Alive(string nodeId) => AlivePrefix + nodeId;
 
     public static string KeyMeta(string networkId) => KeyMetaPrefix + networkId;
+
+    public static string ContainerState(string containerId) => ContainerStatesPrefix + containerId;
 
     public static string SecretKeys(string networkId) => SecretKeysPrefix + networkId;
 }

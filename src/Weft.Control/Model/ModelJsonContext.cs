@@ -15,6 +15,7 @@ namespace Weft.Control.Model;
 [JsonSerializable(typeof(Endpoint))]
 [JsonSerializable(typeof(Node))]
 [JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(ContainerRunState))]
 [JsonSerializable(typeof(SubnetClaims))]
 [JsonSerializable(typeof(NetworkKeyMeta))]
 [JsonSerializable(typeof(NetworkKeySecret))]

@@ -145,6 +145,7 @@ public sealed class EndpointService(IClusterStore store, NetworkService networks
         }
 
         await store.DeleteAsync(Keys.ContainerName(container.Name), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(Keys.ContainerState(container.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
         return container;
     }
 
@@ -192,6 +193,7 @@ public sealed class EndpointService(IClusterStore store, NetworkService networks
         if (!remaining)
         {
             await store.DeleteAsync(Keys.ContainerName(endpoint.ContainerName), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await store.DeleteAsync(Keys.ContainerState(endpoint.ContainerId), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -132,6 +132,20 @@ public sealed partial class EndpointServiceTests : ControlPlaneFixture
     }
 
     [Fact]
+    public async Task A_removed_containers_run_state_goes_with_it_whether_removed_whole_or_by_its_last_network()
+    {
+        await Create("front");
+        var web = await Plane.Endpoints.CreateAsync("front", "web", "h1");
+        var db = await Plane.Endpoints.CreateAsync("front", "db", "h2");
+        foreach (var e in new[] { web, db })
+            await Store.PutAsync(Keys.ContainerState(e.ContainerId), ModelJson.Serialize(new ContainerRunState(e.ContainerId, e.ContainerName, e.Host, DateTimeOffset.UnixEpoch)));
+
+        await Plane.Endpoints.RemoveContainerAsync("web");
+        await Plane.Endpoints.RemoveAsync("front", "db");
+        Assert.Empty(await Store.ListAsync(Keys.ContainerStatesPrefix));
+    }
+
+    [Fact]
     public async Task Concurrent_containers_from_several_hosts_get_distinct_addresses_and_macs()
     {
         await Create("app-overlay");

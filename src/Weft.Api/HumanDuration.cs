@@ -1,4 +1,4 @@
-namespace Weft.Cli.Output;
+namespace Weft.Api;
 
 /// <summary>Docker's go-units HumanDuration: "Less than a second", "5 seconds", "About a minute", "3 hours", "2 weeks".</summary>
 public static class HumanDuration
