@@ -31,7 +31,9 @@ public sealed class NonceCounterTests : IDisposable
         Assert.Equal(100UL, counter.Reserved);
         var taken = Take(counter, 250);
         Assert.Equal(Enumerable.Range(0, 250).Select(i => (ulong)i), taken);
-        Assert.True(SpinWait.SpinUntil(() => counter.Reserved == 300, TimeSpan.FromSeconds(10)), "the third block is reserved ahead");
+        // Past the middle of the third block (200..299) its successor is reserved in the background. Whether a late
+        // background reservation from the second block also lands (then 400) depends on the thread pool: at least 300.
+        Assert.True(SpinWait.SpinUntil(() => counter.Reserved >= 300, TimeSpan.FromSeconds(10)), $"the third block is reserved ahead (reserved {counter.Reserved})");
     }
 
     [Fact]
