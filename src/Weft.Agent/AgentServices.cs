@@ -59,6 +59,7 @@ internal static partial class AgentServices
         services.AddSingleton(provider => new HostDataPath(
             provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>(), offloads));
         services.AddSingleton(provider => new NetworkDiagnostics(options, provider.GetRequiredService<Vtep>()));
+        services.AddHostedService<DiagnosisResponder>();
         services.AddSingleton<ContainerDns>();
         services.AddSingleton<NetworkEncryption>();
         services.AddSingleton<HostReconciler>();

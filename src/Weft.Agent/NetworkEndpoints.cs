@@ -72,6 +72,10 @@ internal static class NetworkEndpoints
             return await diagnostics.RunAsync(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await state.Control.Nodes.ListAsync(ct), ct);
         });
 
+        // Weft: every host with a container on the network probes its links (weft network diagnose --all).
+        app.MapPost("/networks/{id}/diagnose/all", async (string id, AgentState state, CancellationToken ct) =>
+            await DataPath.ClusterDiagnosis.RunAsync(state, await state.Control.Networks.InspectAsync(id, ct), ct));
+
         app.MapDelete("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
         {
             await state.Control.Networks.RemoveAsync(id, ct);

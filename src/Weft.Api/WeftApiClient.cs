@@ -65,6 +65,13 @@ public sealed class WeftApiClient : IDisposable
         return await ReadAsync(response, WeftApiJsonContext.Default.NetworkDiagnosis, ct);
     }
 
+    /// <summary>Weft: every host with a container on the network probes its own links; one diagnosis per host.</summary>
+    public async Task<List<NetworkDiagnosis>> DiagnoseNetworkEverywhereAsync(string idOrName, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"networks/{Uri.EscapeDataString(idOrName)}/diagnose/all"), ct);
+        return await ReadAsync(response, WeftApiJsonContext.Default.ListNetworkDiagnosis, ct);
+    }
+
     public Task ConnectNetworkAsync(string network, NetworkConnectRequest request, CancellationToken ct = default) =>
         SendAsync(Post($"networks/{Uri.EscapeDataString(network)}/connect", request, WeftApiJsonContext.Default.NetworkConnectRequest), ct);
 

@@ -28,6 +28,7 @@ namespace Weft.Api;
 [JsonSerializable(typeof(ClusterJoinResponse))]
 [JsonSerializable(typeof(List<NodeInfo>))]
 [JsonSerializable(typeof(NetworkDiagnosis))]
+[JsonSerializable(typeof(List<NetworkDiagnosis>))]
 public sealed partial class WeftApiJsonContext : JsonSerializerContext;
 
 public static class WeftApiJson

@@ -19,6 +19,8 @@ public sealed record NetworkDiagnosis
     public int UnderlayBytes { get; init; }
     public List<LinkDiagnosis> Links { get; init; } = new();
     public bool Healthy { get; init; }
+    /// <summary>Set when the host could not be diagnosed at all (it did not answer a cluster-wide request).</summary>
+    public string Message { get; init; } = "";
 }
 
 /// <summary>One link: this host to <see cref="Node"/>.</summary>

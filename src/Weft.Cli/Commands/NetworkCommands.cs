@@ -200,21 +200,32 @@ internal static class NetworkCommands
     private static Command Diagnose(CliContext context)
     {
         var name = new Argument<string>("NETWORK") { Description = "Name or ID of the network" };
-        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to the diagnosis (e.g. '{{json .}}')" };
+        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to each host's diagnosis (e.g. '{{json .}}')" };
+        var all = new Option<bool>("--all", "-a") { Description = "Every host with a container on the network probes its own links (the whole mesh), not only the host -H names" };
         var command = new Command("diagnose",
             "Probe the overlay links from this host to every other host of a network: names links the underlay blocks (firewall) or whose MTU is too small; exit 1 when one is broken")
-            { name, format };
+            { name, format, all };
         context.Handle(command, async (parse, ct) =>
         {
             var template = parse.GetValue(format);
             if (!string.IsNullOrEmpty(template)) GoTemplate.Parse(template);
             using var client = context.Client(parse);
-            var diagnosis = await client.DiagnoseNetworkAsync(parse.GetValue(name)!, ct);
+            var diagnoses = parse.GetValue(all)
+                ? await client.DiagnoseNetworkEverywhereAsync(parse.GetValue(name)!, ct)
+                : [await client.DiagnoseNetworkAsync(parse.GetValue(name)!, ct)];
             if (!string.IsNullOrEmpty(template))
-                await Printer.InspectAsync(context.Out, [ListRows.ToElement(diagnosis)], template);
+            {
+                await Printer.InspectAsync(context.Out, diagnoses.Select(ListRows.ToElement).ToList(), template);
+            }
             else
-                await DiagnosisReport.WriteAsync(context.Out, diagnosis);
-            return diagnosis.Healthy ? 0 : 1;
+            {
+                for (var i = 0; i < diagnoses.Count; i++)
+                {
+                    if (i > 0) await context.Out.WriteLineAsync();
+                    await DiagnosisReport.WriteAsync(context.Out, diagnoses[i]);
+                }
+            }
+            return diagnoses.All(d => d.Healthy) ? 0 : 1;
         });
         return command;
     }

@@ -8,6 +8,12 @@ public static class DiagnosisReport
 {
     public static async Task WriteAsync(TextWriter output, NetworkDiagnosis diagnosis)
     {
+        if (diagnosis.Message.Length > 0)
+        {
+            await output.WriteLineAsync($"Network {diagnosis.Network} from {diagnosis.Host}:");
+            await output.WriteLineAsync($"  NOT DIAGNOSED: {diagnosis.Message}");
+            return;
+        }
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Network {diagnosis.Network} (VNI {diagnosis.Vni}{(diagnosis.Encrypted ? ", encrypted" : "")}, MTU {diagnosis.Mtu}: {diagnosis.FrameBytes}-byte frames in {diagnosis.UnderlayBytes}-byte underlay packets) from {diagnosis.Host}:"));
         if (diagnosis.Links.Count == 0)

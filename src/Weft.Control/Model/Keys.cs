@@ -32,6 +32,8 @@ public static class Keys
     public const string AlivePrefix = "alive/";
     public const string KeyMetaPrefix = "keymeta/";
     public const string ContainerStatesPrefix = "state/containers/";
+    public const string DiagnosisRequestsPrefix = "diag/requests/";
+    public const string DiagnosisResultsPrefix = "diag/results/";
     public const string SecretsPrefix = "secrets/";
     public const string SecretKeysPrefix = SecretsPrefix + "keys/";
 
@@ -60,6 +62,12 @@ public static class Keys
     public static string KeyMeta(string networkId) => KeyMetaPrefix + networkId;
 
     public static string ContainerState(string containerId) => ContainerStatesPrefix + containerId;
+
+    public static string DiagnosisRequest(string requestId) => DiagnosisRequestsPrefix + requestId;
+
+    public static string DiagnosisResults(string requestId) => DiagnosisResultsPrefix + requestId + "/";
+
+    public static string DiagnosisResult(string requestId, string host) => DiagnosisResults(requestId) + host;
 
     public static string SecretKeys(string networkId) => SecretKeysPrefix + networkId;
 }

@@ -16,6 +16,7 @@ namespace Weft.Control.Model;
 [JsonSerializable(typeof(Node))]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(ContainerRunState))]
+[JsonSerializable(typeof(DiagnosisRequest))]
 [JsonSerializable(typeof(SubnetClaims))]
 [JsonSerializable(typeof(NetworkKeyMeta))]
 [JsonSerializable(typeof(NetworkKeySecret))]
