@@ -35,4 +35,7 @@ public sealed record AgentOptions
     public int SourcePorts { get; init; } = DefaultSourcePorts;
 
     public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
+
+    /// <summary>Lifetime of the node certificates this node issues as manager (its own and the workers'); renewed at two thirds.</summary>
+    public TimeSpan NodeCertificateValidity { get; init; } = Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity;
 }

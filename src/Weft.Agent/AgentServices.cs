@@ -33,6 +33,7 @@ internal static partial class AgentServices
         services.AddSingleton<Membership>();
         services.AddHostedService(provider => provider.GetRequiredService<Membership>());
         services.AddHostedService<NetworkKeyScheduler>();
+        services.AddHostedService<CertificateRenewal>();
         if (options.DataPath) AddDataPath(services, options);
     }
 

@@ -44,6 +44,7 @@ public sealed partial class AgentState : IAsyncDisposable
     private ManagerCredentials? _manager;
     private ClusterServer? _server;
     private NodeIdentity? _identity;
+    private ClusterClient? _client;
     private RemoteClusterStore? _remote;
     private KeyClient? _keyClient;
     private ControlPlane _control;
@@ -130,7 +131,7 @@ public sealed partial class AgentState : IAsyncDisposable
         {
             RequireStandalone("cluster init");
             var listen = Advertise(request.AdvertiseAddr, "cluster init");
-            var credentials = ClusterSetup.Init(ClusterDirectory, _options.NodeName, listen.Address);
+            var credentials = ClusterSetup.Init(ClusterDirectory, _options.NodeName, listen.Address, nodeCertificateValidity: _options.NodeCertificateValidity);
             StartManager(credentials, listen.Port);
             return new ClusterInitResponse { NodeID = credentials.Identity.NodeId, JoinToken = credentials.Token.Text, ManagerAddress = ManagerAddress };
         }
@@ -208,7 +209,7 @@ public sealed partial class AgentState : IAsyncDisposable
     {
         var listen = new IPEndPoint(credentials.Identity.Address, port ?? _options.ClusterPort);
         var server = ManagerChannel.Start(credentials, _localStore, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, _logger,
-            mapMore: router => new KeyService(LocalKeys, _localStore).MapTo(router));
+            mapMore: router => new KeyService(LocalKeys, _localStore).MapTo(router), nodeCertificateValidity: _options.NodeCertificateValidity);
         _manager = credentials;
         _server = server;
         Role = ClusterRole.Manager;
@@ -224,6 +225,7 @@ public sealed partial class AgentState : IAsyncDisposable
     {
         _identity = identity;
         var client = new ClusterClient(identity, manager, _logger);
+        _client = client;
         _remote = new RemoteClusterStore(client);
         _keyClient = new KeyClient(client);
         Control = new ControlPlane(_remote, _controlOptions);

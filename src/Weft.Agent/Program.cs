@@ -22,8 +22,19 @@ sourcePorts.Validators.Add(r =>
     if (value < 0 || value > Weft.DataPlane.Devices.UdpUnderlay.MaxSourcePorts)
         r.AddError($"--vxlan-source-ports must be 0 to {Weft.DataPlane.Devices.UdpUnderlay.MaxSourcePorts}, not {value}");
 });
+var certValidity = new Option<string>("--node-cert-validity")
+{
+    Description = "Lifetime of the node certificates this node issues as manager, as a Go duration (720h = 30 days); renewed at two thirds",
+    DefaultValueFactory = _ => "720h",
+};
+certValidity.Validators.Add(r =>
+{
+    var text = r.GetValueOrDefault<string>();
+    if (!Weft.Control.Services.GoDuration.TryParse(text, out var d) || d < TimeSpan.FromSeconds(10))
+        r.AddError($"--node-cert-validity must be a duration of at least 10s, like 720h or 90m, not '{text}'");
+});
 dataPath.AcceptOnlyFromAmong("userspace", "off");
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -38,6 +49,7 @@ root.SetAction(async (parse, ct) =>
         DataPath = parse.GetValue(dataPath) == "userspace",
         VxlanPort = parse.GetValue(vxlanPort),
         SourcePorts = parse.GetValue(sourcePorts),
+        NodeCertificateValidity = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(certValidity)!, out var validity) ? validity : Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
     };
     try
     {

@@ -15,10 +15,10 @@ public static class ManagerChannel
     /// </summary>
     public static ClusterServer Start(ManagerCredentials credentials, IClusterStore store, ChannelOptions? options = null,
         ILogger? logger = null, TimeProvider? time = null, Func<JoinedNode, CancellationToken, Task>? joined = null,
-        Action<RpcRouter>? mapMore = null)
+        Action<RpcRouter>? mapMore = null, TimeSpan? nodeCertificateValidity = null)
     {
         var router = new RpcRouter();
-        new JoinService(credentials.Ca, credentials.Token, time, joined: joined).MapTo(router);
+        new JoinService(credentials.Ca, credentials.Token, time, nodeCertificateValidity, joined).MapTo(router);
         new StoreService(store).MapTo(router);
         mapMore?.Invoke(router);
         var server = new ClusterServer(credentials.Identity, options ?? ChannelOptions.ForNode(credentials.Identity), router, logger, time);

@@ -31,7 +31,7 @@ public sealed class RunningAgent : IAsyncDisposable
     }
 
     public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
-        string underlayAddress = "")
+        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null)
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -42,6 +42,7 @@ public sealed class RunningAgent : IAsyncDisposable
             DefaultAddressPool = defaultPool,
             UnderlayAddress = underlayAddress,
             ClusterPort = 0,
+            NodeCertificateValidity = nodeCertificateValidity ?? Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
         });
         await agent.StartAsync();
         return agent;

@@ -42,11 +42,14 @@ public sealed class NodeIdentity : IDisposable
 
     public DateTimeOffset NotAfter => Certificate.NotAfter.ToUniversalTime();
 
-    /// <summary>True once two thirds of the certificate's lifetime have passed (renew then, as Docker does with its node certs).</summary>
+    /// <summary>
+    /// True once two thirds of the certificate's lifetime have passed (renew then, as Docker does with its node certs).
+    /// The lifetime counts from issue: NotBefore is back-dated by the CA's clock-skew allowance, which is not lifetime.
+    /// </summary>
     public bool NeedsRenewal(DateTimeOffset now)
     {
-        var notBefore = Certificate.NotBefore.ToUniversalTime();
-        return now >= notBefore + (NotAfter - notBefore) * 2 / 3;
+        var issued = Certificate.NotBefore.ToUniversalTime() + ClusterCa.ClockSkew;
+        return now >= issued + (NotAfter - issued) * 2 / 3;
     }
 
     /// <summary>A fresh P-256 key and a PKCS#10 signing request for it.</summary>
