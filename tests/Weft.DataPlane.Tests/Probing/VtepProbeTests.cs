@@ -10,7 +10,11 @@ namespace Weft.DataPlane.Tests.Probing;
 public sealed class VtepProbeTests : IDisposable
 {
     private const uint Net = 4096;
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    /// <summary>Long enough for an answer on a loaded machine (a first sealed datagram also reserves nonces with an fsync).</summary>
+    private static readonly TimeSpan Answered = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a probe that cannot be answered is waited for.</summary>
+    private static readonly TimeSpan Lost = TimeSpan.FromMilliseconds(500);
 
     private readonly VirtualFabric _fabric = new();
     private readonly SimulatedHost _h1;
@@ -37,7 +41,7 @@ public sealed class VtepProbeTests : IDisposable
     [Fact]
     public async Task A_probe_is_answered_by_the_peer_vtep_and_never_reaches_a_container()
     {
-        var rtt = await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1464, Timeout);
+        var rtt = await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1464, Answered);
         Assert.NotNull(rtt);
         Assert.Empty(_h2.Network(Net).Written);
         Assert.Empty(_h1.Network(Net).Written);
@@ -52,15 +56,15 @@ public sealed class VtepProbeTests : IDisposable
     public async Task A_peer_behind_a_firewall_does_not_answer()
     {
         _fabric.Drops = (_, to, _) => to.SameAddress(_h2.Address);
-        Assert.Null(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 100, Timeout));
+        Assert.Null(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 100, Lost));
     }
 
     [Fact]
     public async Task Small_probes_pass_and_large_ones_are_lost_on_a_path_with_a_smaller_mtu()
     {
         _fabric.Drops = (_, _, length) => length > 8 + 1000;
-        Assert.NotNull(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1000, Timeout));
-        Assert.Null(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1001, Timeout));
+        Assert.NotNull(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1000, Answered));
+        Assert.Null(await _h1.Vtep.ProbeAsync(Net, _h2.Address, 1001, Lost));
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public sealed class VtepProbeTests : IDisposable
     {
         using var stranger = new SimulatedHost(_fabric, "198.51.100.9");
         stranger.Network(Net);
-        Assert.Null(await stranger.Vtep.ProbeAsync(Net, _h2.Address, 100, Timeout));
+        Assert.Null(await stranger.Vtep.ProbeAsync(Net, _h2.Address, 100, Lost));
         Assert.Equal(1, _h2.Vtep.Counters[DropReason.UnknownPeer]);
     }
 
@@ -101,7 +105,7 @@ public sealed class VtepProbeTests : IDisposable
         h1.Learn(secure, b, h2);
         h2.Learn(secure, a, h1);
 
-        Assert.NotNull(await h1.Vtep.ProbeAsync(secure, h2.Address, 1418 + 14, Timeout));
+        Assert.NotNull(await h1.Vtep.ProbeAsync(secure, h2.Address, 1418 + 14, Answered));
         Assert.All(fabric.Captured, c => Assert.True(SealFormat.IsSealed(c.Payload)));
         Assert.All(fabric.Captured, c => Assert.Equal(8 + 1432 + Vtep.SealOverhead, c.Payload.Length));
     }
