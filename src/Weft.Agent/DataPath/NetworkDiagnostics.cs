@@ -21,7 +21,7 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
     private const int OuterHeaders = 36;
     private const int ReachAttempts = 3;
     private const int SizeAttempts = 2;
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
 
     public async Task<NetworkDiagnosis> RunAsync(Network network, IReadOnlyList<Endpoint> endpoints, IReadOnlyList<Node> nodes, CancellationToken ct)
     {
