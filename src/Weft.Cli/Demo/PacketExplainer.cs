@@ -17,7 +17,7 @@ internal static class PacketExplainer
             $"{HostName(packet.OuterIp.Source, hosts)} → {HostName(packet.OuterIp.Destination, hosts)} on the underlay, protocol {packet.OuterIp.Protocol} (UDP), ttl {packet.OuterIp.Ttl}",
             $"  outer UDP       port {packet.OuterUdp.SourcePort} → {packet.OuterUdp.DestinationPort}   " +
             (packet.OuterUdp.DestinationPort == VxlanHeader.DefaultPort ? "4789 is VXLAN's IANA port" : "the network's VXLAN port") +
-            (packet.OuterUdp.SourcePort == packet.OuterUdp.DestinationPort ? "; the sending VTEP uses it as source port too" : "; the source port is the sending VTEP's choice"),
+            (packet.OuterUdp.SourcePort == packet.OuterUdp.DestinationPort ? "; the sending VTEP uses it as source port too" : $"; the source port comes from a hash of the inner flow (one of {HostName(packet.OuterIp.Source, hosts)}'s VXLAN source ports), so underlay ECMP spreads flows"),
             $"  VXLAN           flags 0x{packet.VxlanFlags:x2} (I: VNI valid), VNI {packet.Vxlan.Vni}   " +
             (packet.Vxlan.Vni == (uint)network.Vni
                 ? $"= the VNI 'network inspect' reports for {network.Name}"
