@@ -107,45 +107,9 @@ internal static class ContainerCommands
         return command;
     }
 
-    /// <summary>
-    /// <c>weft inspect NAME…</c> like <c>docker inspect</c>: each name is looked up as a container, then as a network; what
-    /// is found is printed as one JSON array (or through <c>--format</c>), what is not is named on stderr (exit 1).
-    /// </summary>
-    public static Command Inspect(CliContext context)
-    {
-        var names = new Argument<string[]>("NAME") { Description = "Container or network names or IDs", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to each object" };
-        var command = new Command("inspect", "Display detailed information on containers or networks") { names, format };
-        context.Handle(command, async (parse, ct) =>
-        {
-            var template = parse.GetValue(format);
-            if (!string.IsNullOrEmpty(template)) GoTemplate.Parse(template);
-            using var client = context.Client(parse);
-            var found = new List<System.Text.Json.JsonElement>();
-            var missing = new List<string>();
-            foreach (var name in parse.GetValue(names)!)
-            {
-                try
-                {
-                    found.Add(ListRows.ToElement(await client.InspectContainerAsync(name, ct)));
-                    continue;
-                }
-                catch (Api.WeftApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                }
-                try
-                {
-                    found.Add(ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
-                }
-                catch (Api.WeftApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-                {
-                    missing.Add(name);
-                }
-            }
-            if (found.Count > 0 || missing.Count == 0) await Printer.InspectAsync(context.Out, found, template);
-            foreach (var name in missing) await context.Err.WriteLineAsync($"Error: No such object: {name}");
-            return missing.Count == 0 ? 0 : 1;
-        });
-        return command;
-    }
+    /// <summary><c>weft inspect NAME…</c> like <c>docker inspect</c>: each name as a container, else as a network.</summary>
+    public static Command Inspect(CliContext context) =>
+        InspectCommand.Create(context, "Display detailed information on containers or networks", "NAME", "Container or network names or IDs",
+            async (client, name, ct) => ListRows.ToElement(await client.InspectContainerAsync(name, ct)),
+            async (client, name, ct) => ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
 }

@@ -130,44 +130,9 @@ internal static class NetworkCommands
         return command;
     }
 
-    private static Command Inspect(CliContext context)
-    {
-        var names = new Argument<string[]>("NETWORK") { Description = "Network names or IDs", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string?>("--format", "-f") { Description = "Go template applied to each network" };
-        var command = new Command("inspect", "Display detailed information on one or more networks") { names, format };
-        context.Handle(command, async (parse, ct) =>
-        {
-            var template = parse.GetValue(format);
-            if (!string.IsNullOrEmpty(template))
-            {
-                GoTemplate.Parse(template);
-            }
-            using var client = context.Client(parse);
-            var found = new List<System.Text.Json.JsonElement>();
-            var errors = new List<string>();
-            foreach (var name in parse.GetValue(names)!)
-            {
-                try
-                {
-                    found.Add(ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
-                }
-                catch (Api.WeftApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    errors.Add(e.Message);
-                }
-            }
-            if (found.Count > 0 || errors.Count == 0)
-            {
-                await Printer.InspectAsync(context.Out, found, template);
-            }
-            foreach (var error in errors)
-            {
-                await context.Err.WriteLineAsync($"Error: {error}");
-            }
-            return errors.Count == 0 ? 0 : 1;
-        });
-        return command;
-    }
+    private static Command Inspect(CliContext context) =>
+        InspectCommand.Create(context, "Display detailed information on one or more networks", "NETWORK", "Network names or IDs",
+            async (client, name, ct) => ListRows.ToElement(await client.InspectNetworkAsync(name, ct)));
 
     private static Command Rm(CliContext context)
     {
