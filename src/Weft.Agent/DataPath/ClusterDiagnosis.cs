@@ -2,6 +2,7 @@ using Weft.Api;
 using Weft.Api.Dto;
 using Weft.Control.Errors;
 using Weft.Control.Model;
+using Weft.Control.Store;
 
 namespace Weft.Agent.DataPath;
 
@@ -23,17 +24,24 @@ public static class ClusterDiagnosis
         var lease = await store.GrantLeaseAsync(AnswerTimeout + TimeSpan.FromSeconds(30), ct);
         try
         {
-            await store.PutAsync(Keys.DiagnosisRequest(id), ModelJson.Serialize(new DiagnosisRequest(id, network.Id, DateTimeOffset.UtcNow)), lease, ct);
             var prefix = Keys.DiagnosisResults(id);
-            var deadline = DateTime.UtcNow + AnswerTimeout;
-            Dictionary<string, NetworkDiagnosis> answers;
-            while (true)
+            var answers = new Dictionary<string, NetworkDiagnosis>(StringComparer.Ordinal);
+            var revision = await store.GetRevisionAsync(ct);
+            await store.PutAsync(Keys.DiagnosisRequest(id), ModelJson.Serialize(new DiagnosisRequest(id, network.Id, DateTimeOffset.UtcNow)), lease, ct);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(AnswerTimeout);
+            try
             {
-                answers = (await store.ListAsync(prefix, ct)).ToDictionary(
-                    kv => kv.Key[prefix.Length..],
-                    kv => System.Text.Json.JsonSerializer.Deserialize(kv.Value.Span, WeftApiJsonContext.Default.NetworkDiagnosis)!);
-                if (hosts.All(answers.ContainsKey) || DateTime.UtcNow > deadline) break;
-                await Task.Delay(200, ct);
+                await foreach (var change in store.WatchAsync(prefix, revision + 1, deadline.Token))
+                {
+                    if (change.Type != WatchEventType.Put) continue;
+                    answers[change.Kv.Key[prefix.Length..]] = System.Text.Json.JsonSerializer.Deserialize(change.Kv.Value.Span, WeftApiJsonContext.Default.NetworkDiagnosis)!;
+                    if (hosts.All(answers.ContainsKey)) break;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // the deadline: whoever has not answered is reported below
             }
             return hosts.Select(h => answers.GetValueOrDefault(h) ?? new NetworkDiagnosis
             {

@@ -26,6 +26,8 @@ public sealed partial class HostReconciler(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private CancellationTokenSource? _currentWatch;
     private Dictionary<string, string> _underlayByNode = new();
+    private HashSet<string> _reported = new(StringComparer.Ordinal);
+    private IClusterStore? _reportedIn;
 
     /// <summary>Completes after each successful pass (tests and <c>weft</c> wait on it).</summary>
     public long Passes { get; private set; }
@@ -121,20 +123,30 @@ public sealed partial class HostReconciler(
 
     /// <summary>
     /// Records each container plumbed here as running (once: a restarted agent keeps its StartedAt) and forgets the
-    /// records of this host's containers that are gone. The state/ prefix does not wake reconcilers.
+    /// records of this host's containers that are gone. What this host has reported is read from the store once per
+    /// store (at start, and again after join or leave), then tracked here, so a pass costs no extra read. The state/
+    /// prefix does not wake reconcilers.
     /// </summary>
     private async Task ReportRunStatesAsync(IClusterStore store, HostDesiredState desired, CancellationToken cancellationToken)
     {
-        var reported = (await ReadAll<ContainerRunState>(store, Keys.ContainerStatesPrefix, cancellationToken))
-            .Where(s => s.Host == options.NodeName).ToDictionary(s => s.ContainerId, StringComparer.Ordinal);
+        if (!ReferenceEquals(_reportedIn, store))
+        {
+            _reported = (await ReadAll<ContainerRunState>(store, Keys.ContainerStatesPrefix, cancellationToken))
+                .Where(s => s.Host == options.NodeName).Select(s => s.ContainerId).ToHashSet(StringComparer.Ordinal);
+            _reportedIn = store;
+        }
         var running = desired.Local.Select(l => l.Endpoint).DistinctBy(e => e.ContainerId).ToList();
-        foreach (var e in running.Where(e => !reported.ContainsKey(e.ContainerId)))
+        foreach (var e in running.Where(e => !_reported.Contains(e.ContainerId)))
         {
             var record = new ContainerRunState(e.ContainerId, e.ContainerName, options.NodeName, DateTimeOffset.UtcNow);
             await store.PutAsync(Keys.ContainerState(e.ContainerId), ModelJson.Serialize(record), cancellationToken: cancellationToken);
+            _reported.Add(e.ContainerId);
         }
-        foreach (var gone in reported.Keys.Except(running.Select(e => e.ContainerId)))
+        foreach (var gone in _reported.Except(running.Select(e => e.ContainerId)).ToList())
+        {
             await store.DeleteAsync(Keys.ContainerState(gone), cancellationToken: cancellationToken);
+            _reported.Remove(gone);
+        }
     }
 
     private static async Task<List<T>> ReadAll<T>(IClusterStore store, string prefix, CancellationToken cancellationToken)
