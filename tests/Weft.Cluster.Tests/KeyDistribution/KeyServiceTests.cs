@@ -5,45 +5,35 @@ using Weft.Control.Services;
 namespace Weft.Cluster.Tests.KeyDistribution;
 
 /// <summary>keys.get over the real channel: a host with an endpoint on the network gets its keys, any other host is refused.</summary>
-public sealed class KeyServiceTests : IAsyncLifetime
+public sealed class KeyServiceTests : ClusterTest
 {
-    private TestCluster _cluster = null!;
-
-    public Task InitializeAsync()
-    {
-        _cluster = TestCluster.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
     [Fact]
     public async Task A_member_gets_the_keys_and_a_non_member_is_refused()
     {
-        var plane = new ControlPlane(_cluster.Store);
+        var plane = new ControlPlane(Cluster.Store);
         var network = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "secure", Options = new Dictionary<string, string> { ["encrypted"] = "" } });
         await plane.Endpoints.CreateAsync(network.Id, "c1", "worker-a", newContainer: true);
-        using var member = await _cluster.JoinAsync("worker-a");
-        using var outsider = await _cluster.JoinAsync("worker-b");
+        using var member = await Cluster.JoinAsync("worker-a");
+        using var outsider = await Cluster.JoinAsync("worker-b");
 
-        var keys = await new KeyClient(_cluster.Client(member)).GetAsync(network.Id);
+        var keys = await new KeyClient(Cluster.Client(member)).GetAsync(network.Id);
         Assert.Equal(1u, keys.Meta.SendEpoch);
         var key = Assert.Single(keys.Keys);
         Assert.Equal(32, key.Key.Length);
-        Assert.Equal(key.Key, (await new NetworkKeyService(_cluster.Store).GetAsync(network)).Keys.Single().Key);
+        Assert.Equal(key.Key, (await new NetworkKeyService(Cluster.Store).GetAsync(network)).Keys.Single().Key);
 
-        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(_cluster.Client(outsider)).GetAsync(network.Id));
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(Cluster.Client(outsider)).GetAsync(network.Id));
         Assert.Contains("host worker-b has no endpoint", refused.Message);
     }
 
     [Fact]
     public async Task A_worker_can_rotate_an_encrypted_network_but_not_a_plain_one()
     {
-        var plane = new ControlPlane(_cluster.Store);
+        var plane = new ControlPlane(Cluster.Store);
         var secure = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "secure", Options = new Dictionary<string, string> { ["encrypted"] = "" } });
         var plain = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "plain" });
-        using var worker = await _cluster.JoinAsync("worker-a");
-        var client = new KeyClient(_cluster.Client(worker));
+        using var worker = await Cluster.JoinAsync("worker-a");
+        var client = new KeyClient(Cluster.Client(worker));
 
         var meta = await client.RotateAsync(secure.Id);
         Assert.Equal([1u, 2u], meta.Epochs.Select(e => e.Epoch));

@@ -4,21 +4,17 @@ using Weft.Control.Store;
 namespace Weft.Cluster.Tests.Store;
 
 /// <summary>Keys under secrets/ never leave the manager's store through the store service, whatever the operation.</summary>
-public sealed class SecretKeysTests : IAsyncLifetime
+public sealed class SecretKeysTests : ClusterTest
 {
-    private TestCluster _cluster = null!;
     private RemoteClusterStore _remote = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _cluster = TestCluster.Start();
-        var worker = await _cluster.JoinAsync("worker-a");
-        _remote = new RemoteClusterStore(_cluster.Client(worker), ownsClient: false);
-        await _cluster.Store.PutAsync("secrets/keys/n1", "top-secret"u8.ToArray());
-        await _cluster.Store.PutAsync("networks/n1", "{}"u8.ToArray());
+        var worker = await Cluster.JoinAsync("worker-a");
+        _remote = new RemoteClusterStore(Cluster.Client(worker), ownsClient: false);
+        await Cluster.Store.PutAsync("secrets/keys/n1", "top-secret"u8.ToArray());
+        await Cluster.Store.PutAsync("networks/n1", "{}"u8.ToArray());
     }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Every_operation_naming_a_secret_key_is_refused()
@@ -35,9 +31,9 @@ public sealed class SecretKeysTests : IAsyncLifetime
             await foreach (var _ in _remote.WatchAsync("secrets/", 1, cts.Token)) { }
         });
 
-        var kept = await _cluster.Store.GetAsync("secrets/keys/n1");
+        var kept = await Cluster.Store.GetAsync("secrets/keys/n1");
         Assert.Equal("top-secret"u8.ToArray(), kept!.Value.ToArray());
-        Assert.Null(await _cluster.Store.GetAsync("secrets/keys/n2"));
+        Assert.Null(await Cluster.Store.GetAsync("secrets/keys/n2"));
     }
 
     [Fact]
@@ -53,9 +49,9 @@ public sealed class SecretKeysTests : IAsyncLifetime
             seen.Add(e.Kv.Key);
             if (e.Kv.Key == "networks/n1") break;
         }
-        await _cluster.Store.PutAsync("secrets/keys/n3", "x"u8.ToArray());
-        await _cluster.Store.PutAsync("networks/n2", "{}"u8.ToArray());
-        await foreach (var e in _remote.WatchAsync("", await _cluster.Store.GetRevisionAsync() - 1, cts.Token))
+        await Cluster.Store.PutAsync("secrets/keys/n3", "x"u8.ToArray());
+        await Cluster.Store.PutAsync("networks/n2", "{}"u8.ToArray());
+        await foreach (var e in _remote.WatchAsync("", await Cluster.Store.GetRevisionAsync() - 1, cts.Token))
         {
             seen.Add(e.Kv.Key);
             if (e.Kv.Key == "networks/n2") break;
