@@ -1,4 +1,5 @@
 using Weft.Linux.Namespaces;
+using Weft.Linux.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using Weft.Api;
@@ -221,10 +222,10 @@ internal static class LabAgents
             return;
         }
         using var process = Process.GetProcessById(pid);
-        Kill(pid, 15);
+        ProcessSignals.SendIfRunning(pid, ProcessSignals.SIGTERM);
         if (!process.WaitForExit(StopTimeout))
         {
-            Kill(pid, 9);
+            ProcessSignals.SendIfRunning(pid, ProcessSignals.SIGKILL);
             process.WaitForExit(StopTimeout);
         }
     }
@@ -243,7 +244,4 @@ internal static class LabAgents
             return false;
         }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
