@@ -40,7 +40,7 @@ public sealed class LabRepairTests : LabCliTest
 
         var refused = await Weft("lab", "up", "--hosts", "2");
 
-        refused.AssertOneLineError($"the manager's cluster data (/run/weft/{Prefix}-h1/data/cluster) is gone while h2 still belong");
+        refused.AssertOneLineError($"the manager's cluster data (/run/weft/{Prefix}-h1/data/cluster) is gone while h2 still belongs to its cluster");
         Assert.Contains($"run 'weft lab down --prefix {Prefix}' then 'weft lab up --prefix {Prefix}'", refused.Err);
         Assert.Equal(manager, PidOf(1)); // nothing half-made: no new manager was started
         Assert.False(Directory.Exists($"/proc/{manager}"));
@@ -68,6 +68,11 @@ public sealed class LabRepairTests : LabCliTest
         Tool.Run("ip", "netns", "del", $"{Prefix}-h2").EnsureSuccess($"ip netns del {Prefix}-h2");
         Assert.Equal("", Identify(orphaned));
         Assert.Equal(0, (await Weft("-H", "h2", "version")).ExitCode);
+        var broken = await Weft("lab", "status");
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains($"pid {orphaned} in a deleted namespace", broken.Out);
+        Assert.Contains($"namespace '{Prefix}-h2' is missing", broken.Out);
+        Assert.Contains($"lab '{Prefix}' is broken: run 'weft lab up --prefix {Prefix}' to repair it", broken.Out);
 
         var up = await MustAsync("lab", "up", "--hosts", "2");
 

@@ -238,7 +238,7 @@ internal static class LabAgents
         var members = Enumerable.Range(2, hosts - 1).Where(h => ClusterSetup.IsMember(ClusterDirectory(prefix, h))).ToList();
         if (managerStarts && members.Count > 0 && !ClusterSetup.IsManager(ClusterDirectory(prefix, 1)))
         {
-            throw new CliException($"lab '{prefix}': the manager's cluster data ({ClusterDirectory(prefix, 1)}) is gone while {string.Join(", ", members.Select(h => $"h{h}"))} still belong to its cluster; {Rebuild(prefix)}");
+            throw new CliException($"lab '{prefix}': the manager's cluster data ({ClusterDirectory(prefix, 1)}) is gone while {string.Join(", ", members.Select(h => $"h{h}"))} still {(members.Count == 1 ? "belongs" : "belong")} to its cluster; {Rebuild(prefix)}");
         }
     }
 
