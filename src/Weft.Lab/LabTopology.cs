@@ -94,7 +94,9 @@ public static class LabTopology
 
         using var underlay = RtNetlink.Open(net);
         var bridge = underlay.FindLink(LabNames.Bridge(prefix));
-        var hosts = hostNumbers.Select(h => HostStatus(prefix, h, underlay, bridge)).ToList();
+        // A host whose namespace name was deleted while something (its weftd) kept the namespace alive still has its bridge port.
+        var hosts = hostNumbers.Union(underlay.ListLinks().Select(l => LabNames.HostNumber(prefix, l.Name)).OfType<int>()).Order()
+            .Select(h => HostStatus(prefix, h, underlay, bridge)).ToList();
         return new LabStatus(prefix, true, bridge is { IsAdminUp: true }, hosts);
     }
 
@@ -141,6 +143,8 @@ public static class LabTopology
         var expected = LabNames.HostAddress(host);
         var port = underlay.FindLink(LabNames.BridgePort(prefix, host));
         var attached = bridge is not null && port is not null && port.MasterIndex == bridge.Index;
+        if (!NetworkNamespace.Exists(ns))
+            return new LabHostStatus(host, ns, null, false, attached, $"namespace '{ns}' is missing");
         LinkInfo? eth;
         IPAddress? address;
         try

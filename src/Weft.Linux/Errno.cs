@@ -7,6 +7,7 @@ public static class Errno
 {
     public const int EPERM = 1;
     public const int ENOENT = 2;
+    public const int ESRCH = 3;
     public const int EINTR = 4;
     public const int EIO = 5;
     public const int EBADF = 9;
@@ -33,7 +34,7 @@ public static class Errno
 
     private static readonly Dictionary<int, string> Names = new()
     {
-        [EPERM] = "EPERM", [ENOENT] = "ENOENT", [3] = "ESRCH", [EINTR] = "EINTR", [EIO] = "EIO", [6] = "ENXIO",
+        [EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH", [EINTR] = "EINTR", [EIO] = "EIO", [6] = "ENXIO",
         [7] = "E2BIG", [EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM", [EACCES] = "EACCES",
         [EBUSY] = "EBUSY", [EEXIST] = "EEXIST", [18] = "EXDEV", [ENODEV] = "ENODEV", [20] = "ENOTDIR",
         [21] = "EISDIR", [EINVAL] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [28] = "ENOSPC",

@@ -1,42 +1,36 @@
-using Weft.Lab;
 using Weft.TestSupport;
 
 namespace Weft.Cli.Tests;
 
 /// <summary><c>weft lab up|status|down</c> on real namespaces with real weftd processes (root), observed with <c>ip netns list</c> and /proc.</summary>
-public sealed class LabCommandTests : IDisposable
+[Collection(LabCliTest.Collection)]
+public sealed class LabCommandTests : LabCliTest
 {
-    private readonly string _prefix = "wt" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
-
-    private Task<CliResult> Weft(params string[] args) =>
-        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = _prefix }, args);
-
-    private static IReadOnlyList<string> Namespaces() =>
-        [.. Tool.Run("ip", "netns", "list").EnsureSuccess("ip netns list").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];
+    private static readonly Dictionary<string, string> NoEnvironment = [];
 
     [RootFact("ip")]
     public async Task UpStatusDownWithoutAgents()
     {
         var up = await Weft("lab", "up", "--hosts", "2", "--no-agents");
         Assert.Equal((0, ""), (up.ExitCode, up.Err));
-        Assert.Contains($"lab '{_prefix}' is up with 2 hosts", up.Out);
-        Assert.Subset(Namespaces().ToHashSet(), new HashSet<string> { $"{_prefix}-net", $"{_prefix}-h1", $"{_prefix}-h2" });
+        Assert.Contains($"lab '{Prefix}' is up with 2 hosts", up.Out);
+        Assert.Subset(Namespaces().ToHashSet(), new HashSet<string> { $"{Prefix}-net", $"{Prefix}-h1", $"{Prefix}-h2" });
 
         var again = await Weft("lab", "up", "--hosts", "2", "--no-agents");
-        Assert.Equal($"lab '{_prefix}' is already up with 2 hosts\n", again.Out);
+        Assert.Equal($"lab '{Prefix}' is already up with 2 hosts\n", again.Out);
 
         var status = await Weft("lab", "status");
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("198.51.100.2", status.Out);
-        Assert.Contains($"/run/weft/{_prefix}-h2/weftd.sock", status.Out);
+        Assert.Contains($"/run/weft/{Prefix}-h2/weftd.sock", status.Out);
         Assert.Contains("not running", status.Out);
-        Assert.Contains($"lab '{_prefix}' is healthy", status.Out);
+        Assert.Contains($"lab '{Prefix}' is healthy", status.Out);
 
         var down = await Weft("lab", "down");
         Assert.Equal(0, down.ExitCode);
         Assert.Contains("removed 3 namespaces", down.Out);
-        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
-        Assert.Equal($"lab '{_prefix}' is not up: start it with 'weft lab up'\n", (await Weft("lab", "status")).Out);
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(Prefix + "-", StringComparison.Ordinal));
+        Assert.Equal($"lab '{Prefix}' is not up: start it with 'weft lab up --prefix {Prefix}'\n", (await Weft("lab", "status")).Out);
     }
 
     [RootFact("ip")]
@@ -58,27 +52,53 @@ public sealed class LabCommandTests : IDisposable
             "{{range .Peers}}{{.Name}}={{.IP}} {{end}}")).Out);
         (await Weft("-H", "h1", "exec", "container-b", "true")).AssertOneLineError("container-b runs on h2: use -H h2");
 
-        Assert.Equal($"lab '{_prefix}' is already up with 2 hosts\n", (await Weft("lab", "up", "--hosts", "2")).Out);
+        Assert.Equal($"lab '{Prefix}' is already up with 2 hosts\n", (await Weft("lab", "up", "--hosts", "2")).Out);
 
         var down = await Weft("lab", "down");
         Assert.Equal(0, down.ExitCode);
         Assert.Contains($"stopped weftd of h1 (pid {pids[0]})", down.Out);
         Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"weftd {pid} still running"));
-        Assert.False(Directory.Exists($"/run/weft/{_prefix}-h1"));
-        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
+        Assert.False(Directory.Exists($"/run/weft/{Prefix}-h1"));
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(Prefix + "-", StringComparison.Ordinal));
+    }
+
+    [RootFact("ip")]
+    public async Task PrefixOptionNamesTheLabForUpStatusAndDown()
+    {
+        Assert.Empty(LabNamespaces());
+
+        // No WEFT_LAB_PREFIX here: only --prefix names the lab.
+        var up = await CliResult.RunAsync(NoEnvironment, "lab", "up", "--hosts", "2", "--no-agents", "--prefix", Prefix);
+        Assert.Equal((0, ""), (up.ExitCode, up.Err));
+        Assert.Contains($"lab '{Prefix}' is up with 2 hosts", up.Out);
+        Assert.Equal([$"{Prefix}-h1", $"{Prefix}-h2", $"{Prefix}-net"], LabNamespaces().Order(StringComparer.Ordinal));
+
+        // --prefix beats both the global --lab-prefix and WEFT_LAB_PREFIX.
+        var status = await CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = "wtenv" },
+            "--lab-prefix", "wtflag", "lab", "status", "--prefix", Prefix);
+        Assert.Equal((0, ""), (status.ExitCode, status.Err));
+        Assert.Contains($"{Prefix}-h2", status.Out);
+        Assert.Contains("198.51.100.2", status.Out);
+        Assert.Contains($"lab '{Prefix}' is healthy", status.Out);
+
+        var down = await CliResult.RunAsync(NoEnvironment, "lab", "down", "--prefix", Prefix);
+        Assert.Equal((0, ""), (down.ExitCode, down.Err));
+        Assert.Contains($"lab '{Prefix}': removed 3 namespaces", down.Out);
+        Assert.Empty(LabNamespaces());
+    }
+
+    [RootFact("ip")]
+    public async Task DownWithNothingUpSaysSoAndExitsZero()
+    {
+        Assert.Empty(LabNamespaces()); // a fresh random prefix: nothing of this lab exists
+
+        var down = await CliResult.RunAsync(NoEnvironment, "lab", "down", "--prefix", Prefix);
+
+        Assert.Equal((0, $"lab '{Prefix}': nothing to remove\n", ""), (down.ExitCode, down.Out, down.Err));
+        Assert.Empty(LabNamespaces());
     }
 
     [Fact]
     public async Task BadPrefixIsOneLine() =>
         (await CliResult.RunAsync(new Dictionary<string, string>(), "--lab-prefix", "bad-prefix!", "lab", "status")).AssertOneLineError("lab prefix 'bad-prefix!'");
-
-    public void Dispose()
-    {
-        if (Environment.UserName == "root")
-        {
-            // Stops the lab's agents by their recorded PIDs, then deletes the namespaces (also when a test failed half-way).
-            Weft("lab", "down").GetAwaiter().GetResult();
-            LabTopology.Down(_prefix);
-        }
-    }
 }

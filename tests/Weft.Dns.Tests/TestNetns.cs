@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Weft.Linux.Namespaces;
 using Weft.TestSupport;
 
 namespace Weft.Dns.Tests;
@@ -12,8 +12,6 @@ namespace Weft.Dns.Tests;
 /// </summary>
 internal sealed class TestNetns : IDisposable
 {
-    private const int CloneNewNet = 0x40000000;
-
     public TestNetns()
     {
         Name = $"wt{Random.Shared.Next(0x10000):x4}-dns";
@@ -33,31 +31,21 @@ internal sealed class TestNetns : IDisposable
 
     public string EtcDirectory => Path.Combine("/etc/netns", Name);
 
-    /// <summary>Creates a socket inside the namespace on a dedicated thread that setns()es and then ends
-    /// (the socket stays in the namespace for good), as the agent does for 127.0.0.11:53.</summary>
+    /// <summary>Creates a socket inside the namespace (Weft.Linux does it on a dedicated thread that setns()es and then ends;
+    /// the socket stays in the namespace for good), as the agent does for 127.0.0.11:53.</summary>
     public Socket CreateSocket(SocketType type, ProtocolType protocol, System.Net.IPEndPoint bindTo)
     {
-        Socket? socket = null;
-        Exception? failure = null;
-        var thread = new Thread(() =>
+        var socket = NetworkNamespace.OpenSocket(Name, bindTo.AddressFamily, type, protocol);
+        try
         {
-            try
-            {
-                using var ns = File.OpenHandle(Path.Combine("/var/run/netns", Name));
-                if (setns((int)ns.DangerousGetHandle(), CloneNewNet) != 0)
-                    throw new InvalidOperationException($"setns({Name}) failed: errno {Marshal.GetLastPInvokeError()}");
-                socket = new Socket(bindTo.AddressFamily, type, protocol);
-                socket.Bind(bindTo);
-            }
-            catch (Exception e)
-            {
-                socket?.Dispose();
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        return failure is null ? socket! : throw failure;
+            socket.Bind(bindTo);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public void WriteResolvConf(ResolvConf conf)
@@ -75,7 +63,4 @@ internal sealed class TestNetns : IDisposable
         if (Directory.Exists(EtcDirectory))
             Directory.Delete(EtcDirectory, recursive: true);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setns(int fd, int nstype);
 }

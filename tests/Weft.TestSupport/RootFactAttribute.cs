@@ -1,3 +1,4 @@
+using Weft.Linux.Processes;
 using Xunit;
 
 namespace Weft.TestSupport;
@@ -27,7 +28,7 @@ internal static class Requirements
 {
     public static string? Missing(bool needRoot, string[] tools)
     {
-        if (needRoot && Environment.UserName != "root" && geteuid() != 0)
+        if (needRoot && !Credentials.IsRoot)
             return "needs root (network namespaces); run scripts/test as root";
         foreach (var tool in tools)
         {
@@ -36,7 +37,4 @@ internal static class Requirements
         }
         return null;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern uint geteuid();
 }

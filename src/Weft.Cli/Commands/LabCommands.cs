@@ -8,7 +8,8 @@ namespace Weft.Cli.Commands;
 
 /// <summary>
 /// <c>weft lab up|down|status</c>: simulated hosts as network namespaces on this machine (Weft.Lab's LabTopology),
-/// named by <c>--lab-prefix</c> / <c>WEFT_LAB_PREFIX</c>, with one weftd per host (LabAgents). Needs root.
+/// named by their own <c>--prefix</c>, else the global <c>--lab-prefix</c> / <c>WEFT_LAB_PREFIX</c>, with one weftd per host
+/// (LabAgents). Needs root.
 /// </summary>
 internal static class LabCommands
 {
@@ -25,24 +26,25 @@ internal static class LabCommands
     {
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
         var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
-        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents };
+        var prefix = PrefixOption();
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, prefix };
         HandleLab(context, command, async (parse, ct) =>
         {
-            var prefix = context.LabPrefixValue(parse);
+            var name = Prefix(context, parse, prefix);
             var count = parse.GetValue(hosts);
             if (count is < 1 or > LabNames.MaxHosts)
             {
                 throw new CliException($"--hosts {count}: a lab has 1..{LabNames.MaxHosts} hosts");
             }
-            var result = LabTopology.Up(prefix, count);
-            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(prefix, count, ct, context.Environment("WEFT_OFFLOADS"));
+            var result = LabTopology.Up(name, count);
+            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(name, count, ct, context.Environment("WEFT_OFFLOADS"));
             foreach (var change in result.Changes.Concat(agents))
             {
                 await context.Out.WriteLineAsync(change);
             }
             await context.Out.WriteLineAsync(result.AlreadyUp && agents.Count == 0
-                ? $"lab '{prefix}' is already up with {count} hosts"
-                : $"lab '{prefix}' is up with {count} hosts (underlay 198.51.100.0/24 in namespace {LabNames.NetNamespace(prefix)})");
+                ? $"lab '{name}' is already up with {count} hosts"
+                : $"lab '{name}' is up with {count} hosts (underlay 198.51.100.0/24 in namespace {LabNames.NetNamespace(name)})");
             return 0;
         });
         return command;
@@ -50,15 +52,16 @@ internal static class LabCommands
 
     private static Command Down(CliContext context)
     {
-        var command = new Command("down", "Remove every namespace of the lab");
+        var prefix = PrefixOption();
+        var command = new Command("down", "Remove every namespace of the lab") { prefix };
         HandleLab(context, command, async (parse, _) =>
         {
-            var prefix = context.LabPrefixValue(parse);
-            foreach (var stopped in LabAgents.Down(prefix))
+            var name = Prefix(context, parse, prefix);
+            foreach (var stopped in LabAgents.Down(name))
             {
                 await context.Out.WriteLineAsync(stopped);
             }
-            await context.Out.WriteLineAsync(LabTopology.Down(prefix).Message);
+            await context.Out.WriteLineAsync(LabTopology.Down(name).Message);
             return 0;
         });
         return command;
@@ -66,32 +69,45 @@ internal static class LabCommands
 
     private static Command Status(CliContext context)
     {
-        var command = new Command("status", "Show the lab's hosts and what is wrong with them");
-        HandleLab(context, command, async (parse, _) =>
+        var prefix = PrefixOption();
+        var command = new Command("status", "Show the lab's hosts and what is wrong with them") { prefix };
+        HandleLab(context, command, async (parse, ct) =>
         {
-            var prefix = context.LabPrefixValue(parse);
-            var status = LabTopology.Status(prefix);
+            var name = Prefix(context, parse, prefix);
+            var status = LabTopology.Status(name);
             if (!status.IsUp)
             {
-                await context.Out.WriteLineAsync($"lab '{prefix}' is not up: start it with 'weft lab up'");
+                await context.Out.WriteLineAsync($"lab '{name}' is not up: start it with 'weft lab up --prefix {name}'");
                 return 0;
             }
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumns("HOST", "NAMESPACE", "UNDERLAY", "SOCKET", "WEFTD", "STATE");
+            var agentsHealthy = true;
             foreach (var host in status.Hosts)
             {
+                var agent = await LabAgentCheck.FindAsync(name, host.Number, ct);
+                agentsHealthy &= agent.State is LabAgentState.Running or LabAgentState.NotStarted;
                 table.AddRow($"h{host.Number}", Markup.Escape(host.Namespace), host.Address?.ToString() ?? "-",
-                    Markup.Escape(AgentAddress.LabSocketPath(prefix, $"h{host.Number}")),
-                    LabAgents.RunningPid(prefix, host.Number) is { } pid ? $"pid {pid}" : "not running", Markup.Escape(host.Problem ?? "ok"));
+                    Markup.Escape(AgentAddress.LabSocketPath(name, $"h{host.Number}")), Markup.Escape(agent.Describe()), Markup.Escape(host.Problem ?? "ok"));
             }
             Output.Console.For(context.Out).Write(table);
-            await context.Out.WriteLineAsync(status.Healthy
-                ? $"lab '{prefix}' is healthy"
-                : $"lab '{prefix}' is broken: run 'weft lab up' to repair it or 'weft lab down' to remove it");
-            return status.Healthy ? 0 : 1;
+            var healthy = status.Healthy && agentsHealthy;
+            await context.Out.WriteLineAsync(healthy
+                ? $"lab '{name}' is healthy"
+                : $"lab '{name}' is broken: run 'weft lab up --prefix {name}' to repair it or 'weft lab down --prefix {name}' to remove it");
+            return healthy ? 0 : 1;
         });
         return command;
     }
+
+    /// <summary><c>--prefix</c> of one lab command; it takes precedence over the global <c>--lab-prefix</c> and <c>WEFT_LAB_PREFIX</c>.</summary>
+    private static Option<string?> PrefixOption() => new("--prefix")
+    {
+        Description = "The lab's name prefix (default: --lab-prefix, env WEFT_LAB_PREFIX, else weft)",
+    };
+
+    private static string Prefix(CliContext context, ParseResult parse, Option<string?> prefix) =>
+        parse.GetValue(prefix) ?? context.LabPrefixValue(parse);
 
     // The lab's failures (not root, bad prefix, a namespace that will not go) become one line like every other error.
     private static void HandleLab(CliContext context, Command command, Func<ParseResult, CancellationToken, Task<int>> body) =>

@@ -1,8 +1,10 @@
 using Weft.Linux.Namespaces;
+using Weft.Linux.Processes;
 using System.Diagnostics;
 using System.Globalization;
 using Weft.Api;
 using Weft.Api.Dto;
+using Weft.Cluster.Join;
 using Weft.Lab;
 
 namespace Weft.Cli.Lab;
@@ -20,24 +22,48 @@ internal static class LabAgents
 
     public static string RunDirectory(string prefix, int host) => Path.GetDirectoryName(AgentAddress.LabSocketPath(prefix, $"h{host}"))!;
 
-    private static string PidFile(string prefix, int host) => Path.Combine(RunDirectory(prefix, host), "weftd.pid");
-
     public static string LogFile(string prefix, int host) => Path.Combine(RunDirectory(prefix, host), "weftd.log");
 
-    /// <summary>Starts the agents that are not answering, then forms the cluster; returns what it did.</summary>
+    /// <summary>
+    /// Starts the agents that are not running, restarts those that died or sit in a host namespace that was made anew
+    /// (see <see cref="LabAgentCheck"/>), then forms the cluster; returns what it did. Refuses, before starting anything,
+    /// a lab it cannot repair (an agent it did not start on a host's socket; the manager's cluster data gone while other
+    /// hosts are members), saying what to do.
+    /// </summary>
     /// <param name="offloads">WEFT_OFFLOADS for the agents (e.g. "off" forces the plain data path); null: inherited.</param>
     public static async Task<IReadOnlyList<string>> UpAsync(string prefix, int hosts, CancellationToken ct, string? offloads = null)
     {
         var changes = new List<string>();
+        var findings = new List<LabAgentFinding>();
         for (var host = 1; host <= hosts; host++)
         {
-            if (await AnswersAsync(prefix, host, ct))
+            findings.Add(await LabAgentCheck.FindAsync(prefix, host, ct));
+        }
+        RefuseUnrepairable(prefix, hosts, findings);
+        foreach (var finding in findings.Where(f => f.State != LabAgentState.Running))
+        {
+            var host = finding.Host;
+            string? why = null;
+            if (finding.State == LabAgentState.InOldNamespace)
             {
-                continue;
+                Stop(finding.Pid!.Value);
+                why = $"weftd of h{host} (pid {finding.Pid}) ran in a network namespace that is no longer {LabNames.HostNamespace(prefix, host)}: stopped it";
+            }
+            else if (finding.State == LabAgentState.Dead)
+            {
+                why = $"weftd of h{host} (pid {finding.Pid}) had died";
             }
             var pid = Start(prefix, host, offloads);
             await WaitUntilAnsweringAsync(prefix, host, pid, ct);
-            changes.Add($"started weftd in {LabNames.HostNamespace(prefix, host)} (pid {pid}, socket {AgentAddress.LabSocketPath(prefix, $"h{host}")})");
+            if (why is not null)
+            {
+                changes.Add(why);
+            }
+            changes.Add($"{(why is null ? "started" : "restarted")} weftd in {LabNames.HostNamespace(prefix, host)} (pid {pid}, socket {AgentAddress.LabSocketPath(prefix, $"h{host}")})");
+        }
+        foreach (var finding in findings.Where(f => f.State == LabAgentState.Running))
+        {
+            await WaitUntilAnsweringAsync(prefix, finding.Host, finding.Pid!.Value, ct); // alive but perhaps still starting
         }
 
         using var manager = new WeftApiClient(AgentAddress.LabSocketPath(prefix, "h1"));
@@ -104,26 +130,13 @@ internal static class LabAgents
             {
                 continue;
             }
-            if (File.Exists(PidFile(prefix, host)) && int.TryParse(File.ReadAllText(PidFile(prefix, host)).Trim(), NumberStyles.None,
-                    CultureInfo.InvariantCulture, out var pid))
+            if (LabAgentCheck.RecordedPid(prefix, host) is { } pid && Stop(pid))
             {
-                Stop(pid);
                 stopped.Add($"stopped weftd of h{host} (pid {pid})");
             }
             Directory.Delete(directory, recursive: true);
         }
         return stopped;
-    }
-
-    /// <summary>The weftd process of a lab host, if its pid file names a live weftd.</summary>
-    public static int? RunningPid(string prefix, int host)
-    {
-        var file = PidFile(prefix, host);
-        if (!File.Exists(file) || !int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-        {
-            return null;
-        }
-        return IsWeftd(pid) ? pid : null;
     }
 
     private static int Start(string prefix, int host, string? offloads)
@@ -157,7 +170,7 @@ internal static class LabAgents
         start.Environment["WEFT_LAB_LOG"] = LogFile(prefix, host);
         if (offloads is not null) start.Environment["WEFT_OFFLOADS"] = offloads;
         using var process = Process.Start(start) ?? throw new CliException($"lab: starting weftd for h{host} failed");
-        File.WriteAllText(PidFile(prefix, host), process.Id.ToString(CultureInfo.InvariantCulture) + "\n");
+        File.WriteAllText(LabAgentCheck.PidFile(prefix, host), process.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         return process.Id;
     }
 
@@ -179,24 +192,10 @@ internal static class LabAgents
         return dotnet is null ? (Path.Combine(directory, "weftd"), []) : (dotnet, [dll]);
     }
 
-    private static async Task<bool> AnswersAsync(string prefix, int host, CancellationToken ct)
-    {
-        using var client = new WeftApiClient(AgentAddress.LabSocketPath(prefix, $"h{host}"));
-        try
-        {
-            await client.GetVersionAsync(ct);
-            return true;
-        }
-        catch (WeftAgentUnavailableException)
-        {
-            return false;
-        }
-    }
-
     private static async Task WaitUntilAnsweringAsync(string prefix, int host, int pid, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + StartTimeout;
-        while (!await AnswersAsync(prefix, host, ct))
+        while (!await LabAgentCheck.AnswersAsync(prefix, host, ct))
         {
             if (!IsAlive(pid))
             {
@@ -210,40 +209,67 @@ internal static class LabAgents
         }
     }
 
-    private static Task<string> ReadTokenAsync(string prefix, CancellationToken ct) =>
-        File.ReadAllTextAsync(Path.Combine(RunDirectory(prefix, 1), "data", "cluster", "join-token"), ct).ContinueWith(t => t.Result.Trim(), ct,
-            TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    private static string ClusterDirectory(string prefix, int host) => Path.Combine(RunDirectory(prefix, host), "data", "cluster");
 
-    private static void Stop(int pid)
+    private static async Task<string> ReadTokenAsync(string prefix, CancellationToken ct)
     {
-        if (!IsWeftd(pid))
+        var file = Path.Combine(ClusterDirectory(prefix, 1), ClusterSetup.TokenFile);
+        try
         {
-            return;
+            return (await File.ReadAllTextAsync(file, ct)).Trim();
         }
-        using var process = Process.GetProcessById(pid);
-        Kill(pid, 15);
-        if (!process.WaitForExit(StopTimeout))
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            Kill(pid, 9);
-            process.WaitForExit(StopTimeout);
+            throw new CliException($"lab '{prefix}': the manager's join token {file} is gone; {Rebuild(prefix)}");
         }
     }
 
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+    private static string Rebuild(string prefix) => $"run 'weft lab down --prefix {prefix}' then 'weft lab up --prefix {prefix}' to rebuild the lab";
 
-    // Only a process whose command line is weftd's: a recycled PID is never signalled.
-    private static bool IsWeftd(int pid)
+    /// <summary>The broken labs <c>lab up</c> cannot repair: one line saying why and what to do, before anything is started.</summary>
+    private static void RefuseUnrepairable(string prefix, int hosts, IReadOnlyList<LabAgentFinding> findings)
     {
-        try
+        if (findings.FirstOrDefault(f => f.State == LabAgentState.Unaccounted) is { } stranger)
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("weftd", StringComparison.Ordinal);
+            throw new CliException($"lab '{prefix}': an agent answers on {AgentAddress.LabSocketPath(prefix, $"h{stranger.Host}")} but {LabAgentCheck.PidFile(prefix, stranger.Host)} names no running weftd, so the lab cannot restart it; stop that agent, then {Rebuild(prefix)}");
         }
-        catch (IOException)
+        // A manager started afresh would make a new cluster that the existing members do not belong to.
+        var managerStarts = findings[0].State != LabAgentState.Running;
+        var members = Enumerable.Range(2, hosts - 1).Where(h => ClusterSetup.IsMember(ClusterDirectory(prefix, h))).ToList();
+        if (managerStarts && members.Count > 0 && !ClusterSetup.IsManager(ClusterDirectory(prefix, 1)))
+        {
+            throw new CliException($"lab '{prefix}': the manager's cluster data ({ClusterDirectory(prefix, 1)}) is gone while {string.Join(", ", members.Select(h => $"h{h}"))} still {(members.Count == 1 ? "belongs" : "belong")} to its cluster; {Rebuild(prefix)}");
+        }
+    }
+
+    /// <summary>Stops the weftd <paramref name="pid"/> (TERM, then KILL); false when that PID is no weftd (anymore).</summary>
+    private static bool Stop(int pid)
+    {
+        if (!LabAgentCheck.IsWeftd(pid))
         {
             return false;
         }
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            return false; // exited meanwhile
+        }
+        using var _ = process;
+        ProcessSignals.SendIfRunning(pid, ProcessSignals.SIGTERM);
+        if (!process.WaitForExit(StopTimeout))
+        {
+            ProcessSignals.SendIfRunning(pid, ProcessSignals.SIGKILL);
+            if (!process.WaitForExit(StopTimeout))
+            {
+                throw new CliException($"lab: weftd (pid {pid}) did not exit after SIGKILL within {StopTimeout.TotalSeconds} s");
+            }
+        }
+        return true;
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 }

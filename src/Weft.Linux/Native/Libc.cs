@@ -103,6 +103,15 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
     public static unsafe partial nint WriteV(Microsoft.Win32.SafeHandles.SafeFileHandle fd, void* iovecs, int count);
 
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(Lib, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static unsafe partial int Stat(string path, byte* buffer);
+
     [LibraryImport(Lib, EntryPoint = "gettid")]
     public static partial int GetTid();
 

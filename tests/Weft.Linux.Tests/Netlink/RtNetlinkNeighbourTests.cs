@@ -112,9 +112,46 @@ public sealed class RtNetlinkNeighbourTests : IDisposable
         Assert.DoesNotContain(Fdb(a, "bp0"), e => e.Str("mac") == "02:42:0a:00:00:02");
     }
 
+    [RootFact("ip", "bridge")]
+    public void A_stale_bridge_port_entry_is_replaced_by_one_on_the_new_port_never_duplicated()
+    {
+        var a = _ns.Create("a");
+        using var nl = RtNetlink.Open(a);
+        nl.CreateBridge("br0");
+        nl.CreateVeth("bp0", "bp1");
+        nl.CreateVeth("bp2", "bp3");
+        nl.SetMaster("bp0", "br0");
+        nl.SetMaster("bp2", "br0");
+        foreach (var link in new[] { "br0", "bp0", "bp1", "bp2", "bp3" }) nl.SetUp(link); // only a forwarding port takes a dynamic entry
+        // The stale entry, made by iproute2 (independent of Weft): the MAC was last seen, dynamically, behind bp0.
+        Tool.Run("bridge", "-n", a, "fdb", "add", "02:42:0a:00:00:02", "dev", "bp0", "master", "dynamic").EnsureSuccess("bridge fdb add dynamic");
+        var stale = Assert.Single(AllFdb(a), e => e.Str("mac") == "02:42:0a:00:00:02");
+        Assert.Equal("bp0", stale.Str("ifname"));
+        Assert.Equal("", stale.Str("state")); // dynamic: bridge -j prints an empty state
+
+        nl.ReplaceFdb("bp2", MacA, FdbTarget.Master); // the MAC moved to the other port
+
+        var entries = AllFdb(a).Where(e => e.Str("mac") == "02:42:0a:00:00:02").ToList();
+        var entry = Assert.Single(entries);
+        Assert.Equal("bp2", entry.Str("ifname"));
+        Assert.Equal("static", entry.Str("state"));
+        Assert.Equal("br0", entry.Str("master"));
+        Assert.DoesNotContain(Fdb(a, "bp0"), e => e.Str("mac") == "02:42:0a:00:00:02");
+        var ours = Assert.Single(nl.ListFdb(), e => e.Mac.Equals(MacA));
+        Assert.Equal(nl.GetLink("bp2").Index, ours.Index);
+        Assert.Equal(nl.GetLink("br0").Index, ours.MasterIndex);
+        Assert.Equal(0x40, ours.State & 0x40); // NUD_NOARP: static
+
+        nl.ReplaceFdb("bp2", MacA, FdbTarget.Master); // replacing with the same entry changes nothing
+        Assert.Single(AllFdb(a), e => e.Str("mac") == "02:42:0a:00:00:02");
+    }
+
     private static List<System.Text.Json.JsonElement> Neighbours(string ns, string dev) =>
         Ip.Json(ns, "neigh", "show", "dev", dev).EnumerateArray().ToList();
 
     private static List<System.Text.Json.JsonElement> Fdb(string ns, string dev) =>
         Ip.Bridge(ns, "fdb", "show", "dev", dev).EnumerateArray().ToList();
+
+    private static List<System.Text.Json.JsonElement> AllFdb(string ns) =>
+        Ip.Bridge(ns, "fdb", "show").EnumerateArray().ToList();
 }
