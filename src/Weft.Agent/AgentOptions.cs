@@ -1,6 +1,6 @@
 namespace Weft.Agent;
 
-/// <summary>How one weftd is started: <c>--socket</c>, <c>--data-dir</c>, <c>--node-name</c>, <c>--underlay-address</c>, <c>--default-address-pool</c>.</summary>
+/// <summary>How one weftd is started: <c>--socket</c>, <c>--data-dir</c>, <c>--node-name</c>, <c>--underlay-address</c>, <c>--default-address-pool</c>, <c>--heartbeat-ttl</c>, ….</summary>
 public sealed record AgentOptions
 {
     public const string DefaultSocketPath = Api.WeftApiClient.DefaultSocketPath;
@@ -35,6 +35,12 @@ public sealed record AgentOptions
     public int SourcePorts { get; init; } = DefaultSourcePorts;
 
     public int ClusterPort { get; init; } = Weft.Cluster.Channel.ChannelOptions.DefaultPort;
+
+    /// <summary>
+    /// A node that has not heartbeated for this long is shown down; the manager withdraws its endpoints after it has seen it
+    /// down for two more (<c>--heartbeat-ttl</c>). Heartbeats go out every third of it, at least once a second.
+    /// </summary>
+    public TimeSpan HeartbeatTtl { get; init; } = Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl;
 
     /// <summary>Lifetime of the node certificates this node issues as manager (its own and the workers'); renewed at two thirds.</summary>
     public TimeSpan NodeCertificateValidity { get; init; } = Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity;

@@ -28,6 +28,7 @@ internal static partial class AgentServices
             DefaultMtu = UnderlayMtu(options.UnderlayAddress) - VxlanOverhead,
             EncryptionOverhead = Vtep.SealOverhead,
             DefaultPool = options.DefaultAddressPool,
+            HeartbeatTtl = options.HeartbeatTtl,
         });
         services.AddSingleton<AgentState>();
         services.AddSingleton<Membership>();

@@ -8,7 +8,8 @@ namespace Weft.Agent;
 /// <summary>
 /// Keeps this node registered and alive in whichever store the agent currently uses (control's NodeService: a lease that
 /// heartbeats renew), re-registering after cluster init/join/leave switched it; the manager (or a standalone agent)
-/// also withdraws the endpoints of nodes that stayed down past the grace period (two TTLs). Needs --underlay-address.
+/// also withdraws the endpoints of nodes it has seen down for the grace period (two TTLs, on its own clock).
+/// Heartbeats go out every third of the TTL (at most a second apart). Needs --underlay-address.
 /// </summary>
 internal sealed partial class Membership(AgentState state, AgentOptions options, ILogger<Membership> logger) : BackgroundService
 {
@@ -23,8 +24,7 @@ internal sealed partial class Membership(AgentState state, AgentOptions options,
         }
         ControlPlane? registeredOn = null;
         Node? node = null;
-        var period = TimeSpan.FromSeconds(1);
-        using var timer = new PeriodicTimer(period);
+        using var timer = new PeriodicTimer(HeartbeatPeriod(options.HeartbeatTtl));
         do
         {
             try
@@ -56,6 +56,9 @@ internal sealed partial class Membership(AgentState state, AgentOptions options,
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>A third of the TTL, so two heartbeats may be late before the node shows down; at most one second.</summary>
+    public static TimeSpan HeartbeatPeriod(TimeSpan ttl) => TimeSpan.FromTicks(Math.Clamp(ttl.Ticks / 3, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond));
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "no --underlay-address: this node is not registered as a cluster member")]
     private static partial void NotRegistered(ILogger logger);

@@ -33,8 +33,19 @@ certValidity.Validators.Add(r =>
     if (!Weft.Control.Services.GoDuration.TryParse(text, out var d) || d < TimeSpan.FromSeconds(10))
         r.AddError($"--node-cert-validity must be a duration of at least 10s, like 720h or 90m, not '{text}'");
 });
+var heartbeatTtl = new Option<string>("--heartbeat-ttl")
+{
+    Description = "A node silent for this long is shown down, and its endpoints are withdrawn after twice as long again (Go duration)",
+    DefaultValueFactory = _ => "15s",
+};
+heartbeatTtl.Validators.Add(r =>
+{
+    var text = r.GetValueOrDefault<string>();
+    if (!Weft.Control.Services.GoDuration.TryParse(text, out var d) || d < TimeSpan.FromSeconds(1))
+        r.AddError($"--heartbeat-ttl must be a duration of at least 1s, like 15s or 1m, not '{text}'");
+});
 dataPath.AcceptOnlyFromAmong("userspace", "off");
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity, heartbeatTtl };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -49,6 +60,7 @@ root.SetAction(async (parse, ct) =>
         DataPath = parse.GetValue(dataPath) == "userspace",
         VxlanPort = parse.GetValue(vxlanPort),
         SourcePorts = parse.GetValue(sourcePorts),
+        HeartbeatTtl = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(heartbeatTtl)!, out var ttl) ? ttl : Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,
         NodeCertificateValidity = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(certValidity)!, out var validity) ? validity : Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
     };
     try

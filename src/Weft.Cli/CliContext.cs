@@ -10,6 +10,12 @@ public sealed class CliContext(TextWriter output, TextWriter error, Func<string,
 
     public TextWriter Err { get; } = error;
 
+    /// <summary>Appended to Docker's own template parse error (which says only what is wrong).</summary>
+    public const string TemplateParseRemedy = "fix the --format template (Go template syntax, e.g. '{{.Name}}' or 'table {{.ID}}\\t{{.Name}}')";
+
+    /// <summary>Appended to Docker's own template execution error (a field the object does not have).</summary>
+    public const string TemplateFieldRemedy = "use a field the object has; --format '{{json .}}' prints them all";
+
     public Func<string, string?> Environment { get; } = environment;
 
     public Option<string?> Host { get; } = new("--host", "-H")
@@ -40,10 +46,19 @@ public sealed class CliContext(TextWriter output, TextWriter error, Func<string,
             {
                 return await body(parse, ct);
             }
-            catch (Exception e) when (e is CliException or WeftApiException or WeftAgentUnavailableException
-                                           or Templates.TemplateParseException or Templates.TemplateExecutionException)
+            catch (Exception e) when (e is CliException or WeftApiException or WeftAgentUnavailableException)
             {
                 await Err.WriteLineAsync($"Error: {e.Message}");
+                return 1;
+            }
+            catch (Templates.TemplateParseException e)
+            {
+                await Err.WriteLineAsync($"Error: {e.Message}: {TemplateParseRemedy}");
+                return 1;
+            }
+            catch (Templates.TemplateExecutionException e)
+            {
+                await Err.WriteLineAsync($"Error: {e.Message}: {TemplateFieldRemedy}");
                 return 1;
             }
         });

@@ -37,7 +37,7 @@ public static class DockerHeaders
         ["IPAddress"] = "IP ADDRESS",
     };
 
-    /// <summary><c>docker node ls</c> (cli/command/node/formatter.go).</summary>
+    /// <summary><c>docker node ls</c> (cli/command/node/formatter.go), plus Weft's Role and LastSeen columns.</summary>
     public static readonly IReadOnlyDictionary<string, string> NodeLs = new Dictionary<string, string>
     {
         ["ID"] = "ID",
@@ -48,5 +48,7 @@ public static class DockerHeaders
         ["ManagerStatus"] = "MANAGER STATUS",
         ["EngineVersion"] = "ENGINE VERSION",
         ["Address"] = "ADDRESS",
+        ["Role"] = "ROLE",
+        ["LastSeen"] = "LAST SEEN",
     };
 }

@@ -61,7 +61,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal("h2", (await _c1.InspectContainerAsync("container-b")).Node);
 
         // Each agent registers itself over its store (the worker's through the channel) and heartbeats.
-        var nodes = await EventuallyAsync(() => _c1.ListNodesAsync(), n => n.Count == 2 && n.All(x => x.Status == "ready"));
+        var nodes = await Eventually.WaitAsync(() => _c1.ListNodesAsync(), n => n.Count == 2 && n.All(x => x.Status == "ready"));
         Assert.Equal([("h1", "manager", "ready"), ("h2", "worker", "ready")], nodes.Select(n => (n.Hostname, n.Role, n.Status)));
         Assert.Equal([new NetworkPeer { Name = "h1", IP = "127.0.0.1" }, new NetworkPeer { Name = "h2", IP = "127.0.0.1" }],
             (await _c2.InspectNetworkAsync("app-overlay")).Peers);
@@ -111,7 +111,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal(["n"], (await _c2.ListNetworksAsync()).Select(n => n.Name));
         Assert.Equal("active", (await _c2.GetInfoAsync()).Cluster.LocalNodeState);
 
-        await EventuallyAsync(() => _c1.ListNodesAsync(), n => n.Any(x => x.Hostname == "h2"));
+        await Eventually.WaitAsync(() => _c1.ListNodesAsync(), n => n.Any(x => x.Hostname == "h2"));
         using var keptIdentity = Cluster.Pki.NodeIdentity.Load(Path.Combine(_h2.Options.DataDir, "cluster")); // a copy a departing node might keep
         var manager = IPEndPoint.Parse((await _c1.GetInfoAsync()).Cluster.ManagerAddress);
         await using (var before = new Cluster.Store.RemoteClusterStore(new Cluster.Channel.ClusterClient(keptIdentity, manager)))
@@ -143,20 +143,6 @@ public sealed class ClusterApiTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<WeftApiException>(() => client.ClusterInitAsync(new ClusterInitRequest()));
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.Contains("--advertise-addr", error.Message);
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-            await Task.Delay(100);
-        }
     }
 
     private static ContainerCreateRequest Run(string network) => new() { HostConfig = new HostConfig { NetworkMode = network } };

@@ -31,7 +31,7 @@ public sealed class RunningAgent : IAsyncDisposable
     }
 
     public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
-        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null)
+        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null)
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -43,6 +43,7 @@ public sealed class RunningAgent : IAsyncDisposable
             UnderlayAddress = underlayAddress,
             ClusterPort = 0,
             NodeCertificateValidity = nodeCertificateValidity ?? Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
+            HeartbeatTtl = heartbeatTtl ?? Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,
         });
         await agent.StartAsync();
         return agent;

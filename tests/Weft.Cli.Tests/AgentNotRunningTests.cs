@@ -8,7 +8,7 @@ public sealed class AgentNotRunningTests
         var socket = Path.Combine(Path.GetTempPath(), "weft-absent-" + Guid.NewGuid().ToString("N")[..8], "weftd.sock");
         var result = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", socket, "network", "ls");
         result.AssertOneLineError($"cannot reach the Weft agent at unix://{socket}");
-        Assert.Contains("weftd --socket", result.Err);
+        Assert.Contains($"start it with `weftd --socket {socket}`", result.Err);
     }
 
     [Fact]

@@ -100,24 +100,33 @@ public sealed class CliAgainstAgentTests : CliAgentTestBase
     // Issue 4, "Bad input": each case is exit code 1 and one line saying what is wrong and what to do.
 
     [Fact]
-    public async Task UnknownNetwork() => (await Weft("network", "inspect", "nope")).AssertOneLineError("network nope not found");
+    public async Task UnknownNetwork() =>
+        (await Weft("network", "inspect", "nope")).AssertOneLineError("network nope not found: list networks with 'weft network ls'");
 
     [Fact]
     public async Task UnknownNetworkOnRun() =>
-        (await Weft("run", "-d", "--name", "c", "--network", "nope")).AssertOneLineError("network nope not found");
+        (await Weft("run", "-d", "--name", "c", "--network", "nope")).AssertOneLineError("network nope not found: list networks with 'weft network ls'");
 
     [Fact]
     public async Task UnknownContainer()
     {
-        (await Weft("rm", "ghost")).AssertOneLineError("container ghost not found");
-        (await Weft("exec", "ghost", "true")).AssertOneLineError("container ghost not found");
+        (await Weft("rm", "ghost")).AssertOneLineError("container ghost not found: list containers with 'weft ps'");
+        (await Weft("exec", "ghost", "true")).AssertOneLineError("container ghost not found: list containers with 'weft ps'");
+    }
+
+    [Fact]
+    public async Task InspectOfAnUnknownNameSaysWhereToLookForContainersAndNetworks()
+    {
+        var result = await Weft("inspect", "ghost");
+        result.AssertOneLineError("No such object: ghost: list containers with 'weft ps' and networks with 'weft network ls'");
+        Assert.Equal("", result.Out);
     }
 
     [Fact]
     public async Task NetworkNameAlreadyInUse()
     {
         await Weft("network", "create", "dup");
-        (await Weft("network", "create", "dup")).AssertOneLineError("network dup already exists");
+        (await Weft("network", "create", "dup")).AssertOneLineError("network dup already exists: choose another name or remove it with 'weft network rm dup'");
     }
 
     [Fact]
@@ -125,30 +134,51 @@ public sealed class CliAgainstAgentTests : CliAgentTestBase
     {
         await Weft("network", "create", "n");
         await Weft("run", "-d", "--name", "c", "--network", "n");
-        (await Weft("run", "-d", "--name", "c", "--network", "n")).AssertOneLineError("container name c is already in use");
+        var again = await Weft("run", "-d", "--name", "c", "--network", "n");
+        again.AssertOneLineError("container name c is already in use");
+        Assert.Contains(": choose another name or remove it with 'weft rm c'", again.Err);
+    }
+
+    [Fact]
+    public async Task ConnectingAContainerTwiceSaysHowToChangeItsAddress()
+    {
+        await Weft("network", "create", "n");
+        await Weft("run", "-d", "--name", "c", "--network", "n");
+        (await Weft("network", "connect", "n", "c")).AssertOneLineError(
+            "container c is already connected to network n: nothing to do; to give it another address, disconnect it first with 'weft network disconnect n c'");
     }
 
     [Fact]
     public async Task OverlappingSubnet()
     {
         await Weft("network", "create", "--subnet", "10.5.0.0/16", "a");
-        (await Weft("network", "create", "--subnet", "10.5.3.0/24", "b")).AssertOneLineError("overlaps network a");
+        (await Weft("network", "create", "--subnet", "10.5.3.0/24", "b")).AssertOneLineError(
+            "subnet 10.5.3.0/24 overlaps network a (10.5.0.0/16): choose a subnet outside it");
     }
 
     [Fact]
-    public async Task MalformedSubnet() => (await Weft("network", "create", "--subnet", "10.5.0.0/33", "a")).AssertOneLineError("10.5.0.0/33");
+    public async Task MalformedSubnet()
+    {
+        (await Weft("network", "create", "--subnet", "10.5.0.0/33", "a")).AssertOneLineError(
+            "invalid subnet '10.5.0.0/33': expected IPv4 CIDR notation like 10.0.1.0/24");
+        (await Weft("network", "create", "--subnet", "10.5.0.9/24", "a")).AssertOneLineError("invalid subnet 10.5.0.9/24: it should be 10.5.0.0/24");
+    }
 
     [Fact]
     public async Task GatewayOutsideSubnet() =>
-        (await Weft("network", "create", "--subnet", "10.5.0.0/24", "--gateway", "10.6.0.1", "a")).AssertOneLineError("outside subnet");
+        (await Weft("network", "create", "--subnet", "10.5.0.0/24", "--gateway", "10.6.0.1", "a")).AssertOneLineError(
+            "gateway 10.6.0.1 is outside subnet 10.5.0.0/24: pick an address inside it");
 
     [Fact]
     public async Task IpOutsideSubnetOrTaken()
     {
         await Weft("network", "create", "--subnet", "10.7.0.0/24", "n");
-        (await Weft("run", "-d", "--name", "a", "--network", "n", "--ip", "10.8.0.5")).AssertOneLineError("10.8.0.5");
+        (await Weft("run", "-d", "--name", "a", "--network", "n", "--ip", "10.8.0.5")).AssertOneLineError(
+            "address 10.8.0.5 is outside subnet 10.7.0.0/24 of network n: pick an address inside it");
         Assert.Equal(0, (await Weft("run", "-d", "--name", "b", "--network", "n", "--ip", "10.7.0.5")).ExitCode);
-        (await Weft("run", "-d", "--name", "c", "--network", "n", "--ip", "10.7.0.5")).AssertOneLineError("already in use");
+        var taken = await Weft("run", "-d", "--name", "c", "--network", "n", "--ip", "10.7.0.5");
+        taken.AssertOneLineError("address 10.7.0.5 is already in use on network n");
+        Assert.Contains(": pick another address or omit --ip", taken.Err);
     }
 
     [Fact]
@@ -156,33 +186,48 @@ public sealed class CliAgainstAgentTests : CliAgentTestBase
     {
         await Weft("network", "create", "busy");
         await Weft("run", "-d", "--name", "c", "--network", "busy");
-        (await Weft("network", "rm", "busy")).AssertOneLineError("remove them first");
+        (await Weft("network", "rm", "busy")).AssertOneLineError(
+            "network busy has 1 container (c): remove them first with 'weft rm c' or disconnect each with 'weft network disconnect busy CONTAINER'");
     }
 
     [Fact]
-    public async Task UnknownOpt() => (await Weft("network", "create", "--opt", "encrypt", "n")).AssertOneLineError("unknown option 'encrypt'");
+    public async Task UnknownOpt()
+    {
+        var result = await Weft("network", "create", "--opt", "encrypt", "n");
+        result.AssertOneLineError("unknown option 'encrypt': known options are ");
+        Assert.Contains("encrypted", result.Err);
+    }
 
     [Fact]
     public async Task UnsupportedDriverListsTheSupportedOnes() =>
-        (await Weft("network", "create", "--driver", "bridge", "n")).AssertOneLineError("Weft supports overlay");
+        (await Weft("network", "create", "--driver", "bridge", "n")).AssertOneLineError(
+            "driver \"bridge\" is not supported: Weft supports overlay (use --driver overlay)");
 
     [Fact]
     public async Task TemplateThatDoesNotParse()
     {
         await Weft("network", "create", "n");
-        (await Weft("network", "inspect", "n", "--format", "{{.Driver")).AssertOneLineError("template: :1:1: unclosed action");
-        (await Weft("network", "ls", "--format", "{{range .Name}}")).AssertOneLineError("expected {{end}}");
+        var inspect = await Weft("network", "inspect", "n", "--format", "{{.Driver");
+        inspect.AssertOneLineError("template: :1:1: unclosed action");
+        Assert.Contains(": " + CliContext.TemplateParseRemedy, inspect.Err);
+        var ls = await Weft("network", "ls", "--format", "{{range .Name}}");
+        ls.AssertOneLineError("expected {{end}}");
+        Assert.Contains("fix the --format template", ls.Err);
     }
 
     [Fact]
     public async Task TemplateThatNamesAMissingField()
     {
         await Weft("network", "create", "n");
-        (await Weft("network", "inspect", "n", "--format", "{{.Drvier}}")).AssertOneLineError("can't evaluate field Drvier");
+        var inspect = await Weft("network", "inspect", "n", "--format", "{{.Drvier}}");
+        inspect.AssertOneLineError("can't evaluate field Drvier");
+        Assert.Contains(": use a field the object has; --format '{{json .}}' prints them all", inspect.Err);
         var noRows = await Weft("ps", "--format", "{{.Nmes}}"); // like docker: with no rows the template never runs
         Assert.Equal((0, ""), (noRows.ExitCode, noRows.Out));
         await Weft("run", "-d", "--name", "c", "--network", "n");
-        (await Weft("ps", "--format", "{{.Nmes}}")).AssertOneLineError("can't evaluate field Nmes");
+        var ps = await Weft("ps", "--format", "{{.Nmes}}");
+        ps.AssertOneLineError("can't evaluate field Nmes");
+        Assert.Contains(CliContext.TemplateFieldRemedy, ps.Err);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Spectre.Console;
 using Weft.Api.Dto;
+using Weft.Cli.Output;
+using Weft.Templates;
 
 namespace Weft.Cli.Commands;
 
@@ -69,19 +70,19 @@ internal static class ClusterCommands
 
     private static Command Nodes(CliContext context)
     {
-        var command = new Command("nodes", "List the cluster's nodes");
+        var format = new Option<string?>("--format") { Description = "Go template, or table TEMPLATE, or json" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only display node IDs" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Do not truncate the output" };
+        var command = new Command("nodes", "List the cluster's nodes") { format, quiet, noTrunc };
         context.Handle(command, async (parse, ct) =>
         {
+            var template = parse.GetValue(format);
+            DockerFormat.Parse(string.IsNullOrEmpty(template) ? ListRows.NodeLsDefault : template);
             using var client = context.Client(parse);
             var nodes = await client.ListNodesAsync(ct);
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("ID", "HOSTNAME", "ADDRESS", "STATUS", "ROLE", "LAST SEEN");
-            foreach (var node in nodes.OrderBy(n => n.Hostname, StringComparer.Ordinal))
-            {
-                table.AddRow(Markup.Escape(Output.ListRows.Short(node.ID)), Markup.Escape(node.Hostname), Markup.Escape(node.Address),
-                    Markup.Escape(node.Status), Markup.Escape(node.Role), node.LastSeen is { } seen ? Api.HumanDuration.Format(DateTimeOffset.UtcNow - seen) + " ago" : "-");
-            }
-            Output.Console.For(context.Out).Write(table);
+            var now = DateTimeOffset.UtcNow;
+            var rows = nodes.OrderBy(n => n.Hostname, StringComparer.Ordinal).Select(n => ListRows.Node(n, parse.GetValue(noTrunc), now)).ToList();
+            await Printer.ListAsync(context.Out, rows, template, parse.GetValue(quiet), ListRows.NodeLsDefault, DockerHeaders.NodeLs);
             return 0;
         });
         return command;

@@ -13,6 +13,9 @@ namespace Weft.Cli.Commands;
 /// </summary>
 internal static class InspectCommand
 {
+    /// <summary>What to do when a name is none of the kinds <c>weft inspect</c> looks up (containers, then networks).</summary>
+    public const string NotFoundRemedy = "list containers with 'weft ps' and networks with 'weft network ls'";
+
     public delegate Task<JsonElement> Lookup(WeftApiClient client, string name, CancellationToken ct);
 
     public static Command Create(CliContext context, string description, string argument, string argumentDescription, params Lookup[] lookups)
@@ -44,7 +47,7 @@ internal static class InspectCommand
                     }
                 }
                 if (hit is { } element) found.Add(element);
-                else errors.Add(lookups.Length == 1 ? notFound : $"No such object: {name}");
+                else errors.Add(lookups.Length == 1 ? notFound : $"No such object: {name}: {NotFoundRemedy}");
             }
             if (found.Count > 0 || errors.Count == 0) await Printer.InspectAsync(context.Out, found, template);
             foreach (var error in errors) await context.Err.WriteLineAsync($"Error: {error}");

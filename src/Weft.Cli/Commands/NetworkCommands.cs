@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using Weft.Api.Dto;
 using Weft.Cli.Output;
 using Weft.Templates;
@@ -62,52 +61,30 @@ internal static class NetworkCommands
         return command;
     }
 
-    /// <summary>Docker's pairing: each --gateway / --ip-range belongs to the --subnet that contains it.</summary>
+    /// <summary>
+    /// Docker pairs each --gateway / --ip-range with the --subnet containing it; a Weft network has exactly one subnet (the
+    /// API refuses more), so this takes one --subnet with at most one --gateway and --ip-range, and says so otherwise.
+    /// </summary>
     private static IpamInfo? Ipam(string[] subnets, string[] gateways, string[] ranges)
     {
+        if (subnets.Length > 1)
+        {
+            throw new CliException($"a Weft network has one subnet, but {subnets.Length} --subnet were given ({string.Join(", ", subnets)}): create one network per subnet");
+        }
+        foreach (var (flag, values) in new[] { ("--gateway", gateways), ("--ip-range", ranges) })
+        {
+            if (values.Length > 1)
+            {
+                throw new CliException($"{flag} was given {values.Length} times ({string.Join(", ", values)}): a Weft network has one subnet, pass {flag} once");
+            }
+        }
         if (subnets.Length == 0)
         {
-            if (gateways.Length > 0 || ranges.Length > 0)
-            {
-                throw new CliException("--gateway and --ip-range need a --subnet to belong to; add --subnet CIDR");
-            }
-            return null;
+            return gateways.Length > 0 || ranges.Length > 0
+                ? throw new CliException("--gateway and --ip-range need a --subnet to belong to; add --subnet CIDR")
+                : null;
         }
-        var configs = subnets.Select(s => new IpamConfig { Subnet = s }).ToList();
-        foreach (var gw in gateways)
-        {
-            var index = Owner(subnets, gw, "--gateway");
-            configs[index] = configs[index].Gateway is null
-                ? configs[index] with { Gateway = gw }
-                : throw new CliException($"--gateway {gw}: subnet {subnets[index]} already has gateway {configs[index].Gateway}");
-        }
-        foreach (var range in ranges)
-        {
-            var index = Owner(subnets, range, "--ip-range");
-            configs[index] = configs[index] with { IPRange = range };
-        }
-        return new IpamInfo { Config = configs };
-    }
-
-    private static int Owner(string[] subnets, string value, string flag)
-    {
-        if (subnets.Length == 1)
-        {
-            return 0;
-        }
-        var address = value.Split('/')[0];
-        if (!IPAddress.TryParse(address, out var ip))
-        {
-            throw new CliException($"{flag} \"{value}\" is not an IPv4 address");
-        }
-        for (var i = 0; i < subnets.Length; i++)
-        {
-            if (IPNetwork.TryParse(subnets[i], out var net) && net.Contains(ip))
-            {
-                return i;
-            }
-        }
-        throw new CliException($"{flag} {value} is in none of the subnets {string.Join(", ", subnets)}; give it a matching --subnet");
+        return new IpamInfo { Config = [new IpamConfig { Subnet = subnets[0], Gateway = gateways.FirstOrDefault(), IPRange = ranges.FirstOrDefault() }] };
     }
 
     private static Command Ls(CliContext context)

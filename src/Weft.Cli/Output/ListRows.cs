@@ -6,12 +6,13 @@ using Weft.Api.Dto;
 namespace Weft.Cli.Output;
 
 /// <summary>
-/// The per-row objects <c>network ls</c> and <c>ps</c> format, with the field names Docker's formatters expose
-/// (ID, Name, Driver, Scope, ... / ID, Names, Status, Networks, ...), keys in sorted order like Docker's <c>{{json .}}</c>.
+/// The per-row objects <c>network ls</c>, <c>ps</c> and <c>cluster nodes</c> format, with the field names Docker's formatters expose
+/// (ID, Name, Driver, Scope, ... / ID, Names, Status, Networks, ... / ID, Hostname, Status, ...), keys in sorted order like Docker's <c>{{json .}}</c>.
 /// </summary>
 public static class ListRows
 {
     public const string NetworkLsDefault = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
+    public const string NodeLsDefault = "table {{.ID}}\t{{.Hostname}}\t{{.Address}}\t{{.Status}}\t{{.Role}}\t{{.LastSeen}}";
     public const string PsDefault = "table {{.ID}}\t{{.Image}}\t{{.RunningFor}}\t{{.Status}}\t{{.Networks}}\t{{.IPAddress}}\t{{.Node}}\t{{.Names}}";
 
     public static JsonElement Network(NetworkInspect network, bool noTrunc) => Row(new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -47,6 +48,17 @@ public static class ListRows
             ["Status"] = container.Status,
         });
     }
+
+    /// <summary>A <c>cluster nodes</c> row; LastSeen as "5 seconds ago" like ps's RunningFor ("-" when never seen).</summary>
+    public static JsonElement Node(NodeInfo node, bool noTrunc, DateTimeOffset now) => Row(new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Address"] = node.Address,
+        ["Hostname"] = node.Hostname,
+        ["ID"] = noTrunc ? node.ID : Short(node.ID),
+        ["LastSeen"] = node.LastSeen is { } seen ? Api.HumanDuration.Format(now - seen) + " ago" : "-",
+        ["Role"] = node.Role,
+        ["Status"] = node.Status,
+    });
 
     /// <summary>A DTO as the JSON object templates run against.</summary>
     public static JsonElement ToElement<T>(T value) =>

@@ -15,6 +15,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Extra bytes an encrypted network loses to the seal (nonce, tag, …); subtracted from <see cref="DefaultMtu"/>.</summary>
     public int EncryptionOverhead { get; init; }
 
+    /// <summary>Default of <see cref="HeartbeatTtl"/>.</summary>
+    public static readonly TimeSpan DefaultHeartbeatTtl = TimeSpan.FromSeconds(15);
+
     /// <summary>A node that has not heartbeated for this long is shown down (its liveness lease expires).</summary>
-    public TimeSpan HeartbeatTtl { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan HeartbeatTtl { get; init; } = DefaultHeartbeatTtl;
 }

@@ -35,7 +35,8 @@ public sealed class EndpointService(IClusterStore store, NetworkService networks
             var existing = await ListAsync(net, cancellationToken).ConfigureAwait(false);
             if (existing.Any(e => e.ContainerId == container.Id))
             {
-                throw new WeftConflictException($"container {containerName} is already connected to network {net.Name}");
+                throw new WeftConflictException(
+                    $"container {containerName} is already connected to network {net.Name}: nothing to do; to give it another address, disconnect it first with 'weft network disconnect {net.Name} {containerName}'");
             }
 
             var endpointId = Ids.New();

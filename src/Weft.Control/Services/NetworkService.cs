@@ -137,9 +137,10 @@ public sealed class NetworkService
         var endpoints = await _store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false);
         if (endpoints.Count > 0)
         {
-            var names = endpoints.Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value).ContainerName).Order(StringComparer.Ordinal);
+            var names = endpoints.Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value).ContainerName).Order(StringComparer.Ordinal).ToList();
             throw new WeftConflictException(
-                $"network {network.Name} has {endpoints.Count} container{(endpoints.Count == 1 ? "" : "s")} ({string.Join(", ", names)}): remove them first");
+                $"network {network.Name} has {endpoints.Count} container{(endpoints.Count == 1 ? "" : "s")} ({string.Join(", ", names)}): " +
+                $"remove them first with 'weft rm {string.Join(' ', names)}' or disconnect each with 'weft network disconnect {network.Name} CONTAINER'");
         }
 
         if (!await _store.DeleteAsync(Keys.Network(network.Id), cancellationToken: cancellationToken).ConfigureAwait(false))

@@ -9,10 +9,14 @@ namespace Weft.Control.Services;
 /// Cluster membership with liveness. A node's record lives at <see cref="Keys.Node"/>; its liveness is the key
 /// <see cref="Keys.Alive"/> attached to a store lease that heartbeats keep alive. When heartbeats stop the lease expires,
 /// the store deletes the key (a Delete watch event others can react to) and the node shows as <see cref="NodeState.Down"/>.
-/// After a grace period <see cref="WithdrawEndpointsOfDownNodesAsync"/> removes its endpoints so peers stop sending to it.
+/// After a grace period <see cref="WithdrawEndpointsOfDownNodesAsync"/> removes its endpoints so peers stop sending to it;
+/// the grace counts on this service's clock from when it first saw the node down (<see cref="DownNodeClock"/>), not from
+/// the node's own LastSeen, so a node whose clock is behind cannot have its endpoints withdrawn early.
 /// </summary>
 public sealed class NodeService(IClusterStore store, EndpointService endpoints, TimeProvider time, TimeSpan heartbeatTtl)
 {
+    private readonly DownNodeClock _down = new(time);
+
     public TimeSpan HeartbeatTtl { get; } = heartbeatTtl;
 
     /// <summary>
@@ -108,19 +112,16 @@ public sealed class NodeService(IClusterStore store, EndpointService endpoints, 
     }
 
     /// <summary>
-    /// Removes the endpoints of every node that has been down for longer than <paramref name="grace"/> (by LastSeen);
-    /// returns what was withdrawn. The manager calls this periodically.
+    /// Removes the endpoints of every node that this service has seen down for at least <paramref name="grace"/>
+    /// (counted from its first call that saw the node down, on its own clock); returns what was withdrawn.
+    /// The manager calls this periodically.
     /// </summary>
     public async Task<IReadOnlyList<Endpoint>> WithdrawEndpointsOfDownNodesAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         var withdrawn = new List<Endpoint>();
-        var now = time.GetUtcNow();
-        foreach (var node in await ListAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var node in _down.DownFor(await ListAsync(cancellationToken).ConfigureAwait(false), grace))
         {
-            if (node.State == NodeState.Down && node.LastSeen + grace <= now)
-            {
-                withdrawn.AddRange(await endpoints.RemoveHostEndpointsAsync(node.Name, cancellationToken).ConfigureAwait(false));
-            }
+            withdrawn.AddRange(await endpoints.RemoveHostEndpointsAsync(node.Name, cancellationToken).ConfigureAwait(false));
         }
 
         return withdrawn;

@@ -73,7 +73,8 @@ public sealed partial class EndpointServiceTests : ControlPlaneFixture
         Assert.Equal(("10.0.0.2", "10.0.1.2"), (a.IPv4Address, b.IPv4Address));
         Assert.Equal(2, (await Plane.Endpoints.ListContainerEndpointsAsync("web")).Count);
         var again = await Assert.ThrowsAsync<WeftConflictException>(() => Plane.Endpoints.CreateAsync("front", "web", "h1"));
-        Assert.Equal("container web is already connected to network front", again.Message);
+        Assert.Equal("container web is already connected to network front: nothing to do; to give it another address, " +
+            "disconnect it first with 'weft network disconnect front web'", again.Message);
     }
 
     [Fact]

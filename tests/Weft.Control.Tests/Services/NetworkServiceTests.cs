@@ -201,11 +201,12 @@ public sealed partial class NetworkServiceTests : ControlPlaneFixture
         await Plane.Endpoints.CreateAsync("app-overlay", "container-a", "h1");
 
         var e = await Assert.ThrowsAsync<WeftConflictException>(() => Plane.Networks.RemoveAsync("app-overlay"));
-        Assert.Equal("network app-overlay has 2 containers (container-a, container-b): remove them first", e.Message);
+        Assert.Equal("network app-overlay has 2 containers (container-a, container-b): remove them first with 'weft rm container-a container-b' " +
+            "or disconnect each with 'weft network disconnect app-overlay CONTAINER'", e.Message);
 
         await Plane.Endpoints.RemoveAsync("app-overlay", "container-a");
         var one = await Assert.ThrowsAsync<WeftConflictException>(() => Plane.Networks.RemoveAsync(net.Id));
-        Assert.Equal("network app-overlay has 1 container (container-b): remove them first", one.Message);
+        Assert.StartsWith("network app-overlay has 1 container (container-b): remove them first with 'weft rm container-b' ", one.Message);
         await Plane.Endpoints.RemoveAsync("app-overlay", "container-b");
 
         Assert.Equal(net.Id, (await Plane.Networks.RemoveAsync(net.Id[..10])).Id);
