@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 namespace Weft.Wire;
 
 /// <summary>
-/// IPv4 header (RFC 791), with options (IHL &gt; 5) skipped but counted in <see cref="HeaderLength"/>.
+/// IPv4 header (RFC 791), with options (IHL &gt; 5) skipped on read but counted in <see cref="HeaderLength"/>, and
+/// written as given by <see cref="TryWrite"/>.
 /// <code>
 ///  0                   1                   2                   3
 ///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -31,6 +32,9 @@ public readonly struct IPv4Header
     public const byte ProtocolTcp = 6;
     public const byte ProtocolUdp = 17;
     public const ushort FlagDontFragment = 0x4000;
+
+    /// <summary>The most option bytes a header can carry: IHL is 4 bits, so at most 15 × 4 = 60 header bytes.</summary>
+    public const int MaxOptionsLength = 60 - MinSize;
 
     public IPv4Header(IPv4Address source, IPv4Address destination, byte protocol, ushort totalLength,
         byte ttl = 64, ushort identification = 0, ushort flagsAndFragment = FlagDontFragment, byte tos = 0)
@@ -101,7 +105,36 @@ public readonly struct IPv4Header
     /// <summary>Writes a 20-byte header (no options) with a correct checksum.</summary>
     public void Write(Span<byte> destination)
     {
-        destination[0] = 0x45;
+        WriteFixed(destination, 0x45);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], Wire.Checksum.Compute(destination[..MinSize]));
+    }
+
+    /// <summary>
+    /// Writes the header followed by <paramref name="options"/> (RFC 791 §3.1): IHL = (20 + options) / 4, and the header
+    /// checksum covers the options too ("the checksum field is the 16 bit one's complement of the one's complement sum of
+    /// all 16 bit words in the header"). The options are copied as given: the caller encodes them (type-length-value,
+    /// End of Option List 0 / No-Operation 1) and pads them with zeros to a multiple of 4 bytes (the "Padding" above).
+    /// <see cref="TotalLength"/> is written as set, so it must count the options. Returns false, writing nothing, when
+    /// <paramref name="options"/> is longer than <see cref="MaxOptionsLength"/> (40) or not a multiple of 4, when
+    /// <see cref="TotalLength"/> is smaller than the header, or when <paramref name="destination"/> is shorter than the header.
+    /// </summary>
+    public bool TryWrite(Span<byte> destination, ReadOnlySpan<byte> options)
+    {
+        var headerLength = MinSize + options.Length;
+        if (options.Length > MaxOptionsLength || options.Length % 4 != 0 || TotalLength < headerLength || destination.Length < headerLength)
+        {
+            return false;
+        }
+        WriteFixed(destination, (byte)(0x40 | (headerLength / 4)));
+        options.CopyTo(destination[MinSize..]);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], Wire.Checksum.Compute(destination[..headerLength]));
+        return true;
+    }
+
+    /// <summary>The 20 fixed bytes with a zero checksum field.</summary>
+    private void WriteFixed(Span<byte> destination, byte versionAndIhl)
+    {
+        destination[0] = versionAndIhl;
         destination[1] = Tos;
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], TotalLength);
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], Identification);
@@ -112,7 +145,6 @@ public readonly struct IPv4Header
         destination[11] = 0;
         Source.Write(destination[12..]);
         Destination.Write(destination[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[10..], Wire.Checksum.Compute(destination[..MinSize]));
     }
 
     /// <summary>The sum of the IPv4 pseudo-header (RFC 768) for a transport checksum over <paramref name="transportLength"/> bytes.</summary>

@@ -129,4 +129,63 @@ public sealed class IPv4HeaderTests
             Assert.Equal(Reference.InternetChecksum([.. packet[..10], 0, 0, .. packet[12..20]]), h.Checksum);
         });
     }
+
+    // IGMPv2 report to 224.0.0.251 with the Router Alert option (RFC 2113: 94 04 00 00), IHL 6, TOS 0xc0, TTL 1; checksum
+    // 0xf91b computed independently (Python, RFC 1071 over the 24 bytes).
+    private const string RouterAlert = "46c0 0020 0000 4000 0102 f91b 0a00 0001 e000 00fb 9404 0000";
+
+    [Fact]
+    public void Writes_a_header_with_options_byte_for_byte_with_ihl_and_checksum_covering_them()
+    {
+        var header = new IPv4Header(IPv4Address.Parse("10.0.0.1"), IPv4Address.Parse("224.0.0.251"), 2, 0x20, ttl: 1, tos: 0xc0);
+        var written = new byte[0x20];
+        Assert.True(header.TryWrite(written, Hex.Bytes("9404 0000")));
+        Assert.Equal(Hex.Bytes(RouterAlert), written[..24]);
+        Assert.Equal(new byte[8], written[24..]); // nothing written past the header
+    }
+
+    [Fact]
+    public void Writing_without_options_matches_the_plain_write()
+    {
+        var header = new IPv4Header(IPv4Address.Parse("192.168.0.1"), IPv4Address.Parse("192.168.0.199"), IPv4Header.ProtocolUdp, 0x73);
+        var plain = new byte[20];
+        var withNone = new byte[20];
+        header.Write(plain);
+        Assert.True(header.TryWrite(withNone, []));
+        Assert.Equal(plain, withNone);
+        Assert.Equal(Classic, plain);
+    }
+
+    [Theory]
+    [InlineData(3, 60, 60)]   // not a multiple of 4
+    [InlineData(44, 80, 80)]  // beyond IHL 15
+    [InlineData(8, 24, 60)]   // total length below the 28-byte header
+    [InlineData(8, 60, 27)]   // destination shorter than the header
+    public void Refuses_options_it_cannot_encode_and_writes_nothing(int optionsLength, int totalLength, int destinationLength)
+    {
+        var header = new IPv4Header(IPv4Address.Parse("10.0.0.1"), IPv4Address.Parse("10.0.0.2"), IPv4Header.ProtocolTcp, (ushort)totalLength);
+        var destination = new byte[destinationLength];
+        Assert.False(header.TryWrite(destination, new byte[optionsLength]));
+        Assert.All(destination, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void Round_trips_with_options_and_a_valid_checksum()
+    {
+        var options = Gen.Int[0, IPv4Header.MaxOptionsLength / 4].SelectMany(words => Gen.Byte.Array[words * 4]);
+        var gen = Gen.Select(Gen.Select(Gens.IPv4, Gens.IPv4, Gen.Byte, Gen.UShort[60, 1500]), Gen.Select(Gen.Byte, Gen.UShort, Gen.UShort, Gen.Byte), options);
+        gen.Sample(t =>
+        {
+            var ((src, dst, proto, total), (ttl, id, flags, tos), opts) = t;
+            var packet = new byte[total];
+            Assert.True(new IPv4Header(src, dst, proto, total, ttl, id, flags, tos).TryWrite(packet, opts));
+            Assert.True(IPv4Header.TryRead(packet, out var h));
+            Assert.Equal((src, dst, proto, total, ttl, id, flags, tos, 20 + opts.Length),
+                (h.Source, h.Destination, h.Protocol, h.TotalLength, h.Ttl, h.Identification, h.FlagsAndFragment, h.Tos, h.HeaderLength));
+            Assert.Equal(total - 20 - opts.Length, h.PayloadLength);
+            Assert.Equal(opts, packet[20..h.HeaderLength]);
+            Assert.True(IPv4Header.IsChecksumValid(packet));
+            Assert.Equal(Reference.InternetChecksum([.. packet[..10], 0, 0, .. packet[12..h.HeaderLength]]), h.Checksum);
+        });
+    }
 }

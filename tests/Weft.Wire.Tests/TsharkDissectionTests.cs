@@ -39,6 +39,8 @@ public sealed class TsharkDissectionTests
     private const int BadIcmpIndex = EchoCount + 4;
     private const int VlanIndex = EchoCount + 5;
     private const ushort VlanTci = 0x2064; // PCP 1, VLAN 100
+    private const int OptionsIndex = EchoCount + 6;
+    private static readonly byte[] RouterAlert = [0x94, 0x04, 0x00, 0x00]; // RFC 2113, the option IGMP and RSVP carry
 
     private static (byte[][], IReadOnlyList<DissectedPacket>) BuildAndDissect()
     {
@@ -61,6 +63,12 @@ public sealed class TsharkDissectionTests
         frames.Add(Frames.Vxlan(Outer(0), SourcePort(0), Vni(0), innerBadIcmp));
 
         frames.Add(Frames.Vxlan(Outer(1), SourcePort(1), Vni(1), InnerEcho(1), VlanTci));
+
+        var withOptions = new byte[EthernetHeader.Size + 24 + 8]; // IPv4 with Router Alert + 8 bytes of IGMPv2 report
+        new EthernetHeader(MacAddress.Parse("01:00:5e:00:00:fb"), VtepMacA, EtherType.IPv4).Write(withOptions);
+        Assert.True(new IPv4Header(IPv4Address.Parse("10.0.0.1"), IPv4Address.Parse("224.0.0.251"), 2, 32, ttl: 1, tos: 0xc0)
+            .TryWrite(withOptions.AsSpan(EthernetHeader.Size), RouterAlert));
+        frames.Add(withOptions);
 
         var path = Path.Combine(Path.GetTempPath(), $"weft-wire-{Guid.NewGuid():N}.pcap");
         try
@@ -203,6 +211,19 @@ public sealed class TsharkDissectionTests
         Assert.Equal(VlanTci, decoded.Outer.VlanTci);
         Assert.Equal(Vni(1), decoded.Vxlan.Vni);
         Assert.Equal(InnerMac(1, 2), decoded.Inner.Destination);
+    }
+
+    [ToolFact("tshark")]
+    public void An_ipv4_header_with_options_has_the_length_option_and_checksum_tshark_expects()
+    {
+        var p = Dissection.Value.Packets[OptionsIndex];
+        Assert.Equal("24", p.Field("ip", "ip.hdr_len"));
+        Assert.Equal(Tshark.ChecksumGood, p.Field("ip", "ip.checksum.status"));
+        Assert.Equal("10.0.0.1", p.Field("ip", "ip.src"));
+        Assert.Equal("224.0.0.251", p.Field("ip", "ip.dst"));
+        Assert.Equal("2", p.Field("ip", "ip.proto"));
+        Assert.Equal("148", p.Field("ip", "ip.opt.type")); // 0x94: copied, class 0, number 20 (Router Alert)
+        Assert.Equal("0", p.Field("ip", "ip.opt.ra"));    // "every router examines this packet"
     }
 
     [ToolFact("tshark")]

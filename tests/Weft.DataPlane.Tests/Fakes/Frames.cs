@@ -44,4 +44,18 @@ public static class Frames
         new UdpHeader(srcPort, dstPort, (ushort)udp.Length, UdpHeader.ComputeChecksum(srcIp, dstIp, udp)).Write(udp);
         return frame;
     }
+
+    /// <summary>Ethernet / IPv6 / UDP (checksum over the IPv6 pseudo-header), e.g. to an IPv6 multicast group.</summary>
+    public static byte[] UdpV6(MacAddress srcMac, MacAddress dstMac, UInt128 srcIp, UInt128 dstIp, ushort port, int payloadLength)
+    {
+        var udpLength = UdpHeader.Size + payloadLength;
+        var frame = new byte[EthernetHeader.Size + IPv6Header.Size + udpLength];
+        new EthernetHeader(dstMac, srcMac, EtherType.IPv6).Write(frame);
+        new IPv6Header(srcIp, dstIp, IPv4Header.ProtocolUdp, (ushort)udpLength, hopLimit: 1).Write(frame.AsSpan(EthernetHeader.Size));
+        var udp = frame.AsSpan(EthernetHeader.Size + IPv6Header.Size);
+        udp[UdpHeader.Size..].Fill(0x5a);
+        new UdpHeader(port, port, (ushort)udpLength).Write(udp);
+        new UdpHeader(port, port, (ushort)udpLength, UdpHeader.ComputeChecksum(srcIp, dstIp, udp)).Write(udp);
+        return frame;
+    }
 }

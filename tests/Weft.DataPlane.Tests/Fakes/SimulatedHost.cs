@@ -8,10 +8,14 @@ public sealed class SimulatedHost : IDisposable
 {
     private readonly Dictionary<uint, FakeFrameDevice> _devices = new();
 
-    public SimulatedHost(VirtualFabric fabric, string underlayAddress)
+    /// <param name="port">The UDP port the host's underlay is bound to.</param>
+    /// <param name="destinationPort">The VTEP's <see cref="VtepOptions.DestinationPort"/> (null: the default).</param>
+    public SimulatedHost(VirtualFabric fabric, string underlayAddress, ushort port = VxlanHeader.DefaultPort, ushort? destinationPort = null)
     {
-        Underlay = fabric.Connect(underlayAddress);
-        Vtep = new Vtep(Underlay, options: new VtepOptions { BatchSize = 16, BufferCapacity = 4096 });
+        Underlay = fabric.Connect(underlayAddress, port);
+        var options = new VtepOptions { BatchSize = 16, BufferCapacity = 4096 };
+        if (destinationPort is { } p) options = options with { DestinationPort = p };
+        Vtep = new Vtep(Underlay, options: options);
         Vtep.Start();
     }
 
