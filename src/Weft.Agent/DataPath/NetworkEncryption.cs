@@ -5,6 +5,11 @@
 // (fail closed). Keys are fetched (keys.get on a worker, the local store on the manager) only when the network's keymeta
 // changed, then the ring follows the metadata: install every listed epoch, seal with the send epoch, retire the rest.
 // The fetched key bytes are zeroed once installed; the data plane keeps its own copy in guarded memory.
+// Replay windows live only in the ring, so a new ring (weftd restarted, or the host left the network and rejoined) must not
+// accept epochs that may have been used before it existed: its first fetch asks the manager for a fresh epoch (keys.get-fresh:
+// one nobody has sealed with yet, from a rotation started or already under way) and the ring accepts inbound only from it
+// on (older ones are dropped as StaleEpoch). It sends with the current epoch meanwhile (nonces are persisted). The cost: about
+// ActivateDelay (2 s) of inbound loss on that host until the fresh epoch is activated everywhere.
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -23,6 +28,9 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     public const string NonceFileName = "seal-nonce";
 
     private readonly Dictionary<uint, (KeyRing Ring, long MetaVersion)> _rings = new();
+
+    /// <summary>Meta version of a ring that has no fresh epoch yet (its first fetch must be keys.get-fresh).</summary>
+    private const long NeedsFreshEpoch = -1;
     private NonceCounter? _nonces;
     private SealSender? _sender;
 
@@ -36,7 +44,7 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         {
             if (!_rings.TryGetValue(network.Vni, out var entry))
             {
-                entry = (new KeyRing(Sender()), -1);
+                entry = (new KeyRing(Sender()), NeedsFreshEpoch);
                 _rings[network.Vni] = entry;
             }
             vtep.SetEncryption(network.Vni, entry.Ring);
@@ -46,8 +54,11 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
             if (version == entry.MetaVersion && entry.Ring.SendEpoch is not null) continue;
             try
             {
-                var keys = await state.GetNetworkKeysAsync(network.Id, cancellationToken);
-                Apply(entry.Ring, keys);
+                var fresh = entry.MetaVersion == NeedsFreshEpoch;
+                var keys = fresh
+                    ? await state.GetFreshNetworkKeysAsync(network.Id, cancellationToken)
+                    : await state.GetNetworkKeysAsync(network.Id, cancellationToken);
+                Apply(entry.Ring, keys, fresh, network.Name);
                 _rings[network.Vni] = (entry.Ring, version);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -69,11 +80,16 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         }
     }
 
-    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys)
+    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys, bool fresh, string networkName)
     {
         var listed = keys.Meta.Epochs.Select(e => e.Epoch).ToHashSet();
         try
         {
+            if (fresh)
+            {
+                // Before any key is installed, so no older epoch is ever accepted inbound by this ring.
+                ring.ReceiveOnlyFrom(keys.FreshEpoch ?? throw new InvalidOperationException($"get fresh keys of network {networkName}: the answer names no fresh epoch"));
+            }
             foreach (var key in keys.Keys.Where(k => listed.Contains(k.Epoch)).OrderBy(k => k.Epoch))
                 ring.Install(key.Epoch, key.Key);
         }

@@ -5,6 +5,10 @@
 // its changes wake every reconciler. Rotation without loss is a small state machine kept in keymeta itself, so a restarted
 // manager resumes it: add epoch e+1 (members install it) → after ActivateDelay send with e+1 → after Overlap retire e.
 // The secret is always written before the metadata that names its epoch, so a host woken by keymeta finds the key.
+// A host whose key ring is new (weftd restarted, or the host left the network and rejoined) lost its replay windows, so it
+// asks for a *fresh* epoch and accepts inbound only that one and later ones: the newest epoch if a rotation is under way and
+// it is not the send epoch yet (nobody has sealed with it: activation happens only here, under the same gate), else a new
+// epoch (a rotation starts now). Hosts restarting together share one rotation.
 using System.Security.Cryptography;
 using Weft.Control.Errors;
 using Weft.Control.Model;
@@ -143,13 +147,63 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     /// </summary>
     public async Task<NetworkKeys> GetForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
     {
+        var network = await RequireMemberAsync(networkId, nodeName, "get keys", cancellationToken).ConfigureAwait(false);
+        return await GetAsync(network, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Network> RequireMemberAsync(string networkId, string nodeName, string operation, CancellationToken cancellationToken)
+    {
         var network = await store.GetAsync(Keys.Network(networkId), cancellationToken).ConfigureAwait(false) is { } kv
             ? ModelJson.Deserialize<Network>(kv.Value)
-            : throw new WeftNotFoundException($"get keys of network {networkId}: no such network");
+            : throw new WeftNotFoundException($"{operation} of network {networkId}: no such network");
         var endpoints = await store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false);
         if (!endpoints.Any(e => ModelJson.Deserialize<Endpoint>(e.Value).Host == nodeName))
-            throw new UnauthorizedAccessException($"get keys of network {network.Name} refused: host {nodeName} has no endpoint on it");
-        return await GetAsync(network, cancellationToken).ConfigureAwait(false);
+            throw new UnauthorizedAccessException($"{operation} of network {network.Name} refused: host {nodeName} has no endpoint on it");
+        return network;
+    }
+
+    /// <summary>
+    /// Like <see cref="GetForMemberAsync"/> for a host whose key ring is new: the keys include a fresh epoch (see
+    /// <see cref="FreshEpochAsync"/>), named in <see cref="NetworkKeys.FreshEpoch"/>.
+    /// </summary>
+    public async Task<NetworkKeys> GetFreshForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        var network = await RequireMemberAsync(networkId, nodeName, "get fresh keys", cancellationToken).ConfigureAwait(false);
+        var fresh = await FreshEpochAsync(network, cancellationToken).ConfigureAwait(false);
+        var keys = await GetAsync(network, cancellationToken).ConfigureAwait(false);
+        return keys with { FreshEpoch = fresh };
+    }
+
+    /// <summary>
+    /// An epoch of encrypted <paramref name="network"/> that no host has sealed with yet: the newest one while a rotation
+    /// waits for its activation (requests coalesce), otherwise a new one (starting a rotation now).
+    /// </summary>
+    public async Task<uint> FreshEpochAsync(Network network, CancellationToken cancellationToken = default)
+    {
+        RequireEncrypted(network);
+        await StepAsync(network, cancellationToken).ConfigureAwait(false); // keys exist, schedule up to date
+        uint fresh;
+        var rotated = false;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var meta = (await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
+            fresh = meta.Epochs.Max(e => e.Epoch);
+            if (fresh <= meta.SendEpoch)
+            {
+                var secret = (await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
+                meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
+                fresh = meta.Epochs.Max(e => e.Epoch);
+                rotated = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (rotated) Rotated?.Invoke();
+        return fresh;
     }
 
     /// <summary>When <paramref name="meta"/>'s next step is due.</summary>
