@@ -3,7 +3,9 @@
 // secrets/keys/<networkId>, which the store service never serves to other nodes; member hosts get them through the
 // keys.get call, which checks membership. What all hosts may see (epochs, send epoch, schedule) is keymeta/<networkId>:
 // its changes wake every reconciler. Rotation without loss is a small state machine kept in keymeta itself, so a restarted
-// manager resumes it: add epoch e+1 (members install it) → after ActivateDelay send with e+1 → after Overlap retire e.
+// manager resumes it: add epoch e+1 (members install it) → after ActivateDelay, once every member host confirmed it installed
+// (keyinstalled/<networkId>/<host>, written by each member; at most ConfirmTimeout later) send with e+1 → after Overlap
+// retire e.
 // The secret is always written before the metadata that names its epoch, so a host woken by keymeta finds the key.
 // A host whose key ring is new (weftd restarted, or the host left the network and rejoined) lost its replay windows, so it
 // asks for a *fresh* epoch and accepts inbound only that one and later ones: the newest epoch if a rotation is under way and
@@ -42,6 +44,7 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         {
             var meta = await StepAsync(network, cancellationToken).ConfigureAwait(false);
             var next = Due(meta);
+            if (next <= _time.GetUtcNow()) next = _time.GetUtcNow() + Options.ConfirmPoll; // activation waiting for members
             if (due is null || next < due) due = next;
         }
         foreach (var kv in await store.ListAsync(Keys.KeyMetaPrefix, cancellationToken).ConfigureAwait(false))
@@ -52,6 +55,11 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         foreach (var kv in await store.ListAsync(Keys.SecretKeysPrefix, cancellationToken).ConfigureAwait(false))
         {
             var id = kv.Key[Keys.SecretKeysPrefix.Length..];
+            if (!networks.ContainsKey(id)) await store.DeleteAsync(kv.Key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var kv in await store.ListAsync(Keys.KeyInstalledPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var id = kv.Key[Keys.KeyInstalledPrefix.Length..].Split('/')[0];
             if (!networks.ContainsKey(id)) await store.DeleteAsync(kv.Key, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         return due;
@@ -78,7 +86,8 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
                     NetworkId = network.Id, Epochs = [new KeyEpochMeta(first, now)], SendEpoch = first, NextRotation = now + Interval(network),
                 };
             }
-            if (meta.ActivateAt is { } activate && activate <= now)
+            if (meta.ActivateAt is { } activate && activate <= now
+                && (now >= activate + Options.ConfirmTimeout || await AllMembersInstalledAsync(network, meta.Epochs.Max(e => e.Epoch), cancellationToken).ConfigureAwait(false)))
             {
                 meta = meta with { SendEpoch = meta.Epochs.Max(e => e.Epoch), ActivateAt = null, RetireAt = now + Options.Overlap };
             }
@@ -204,6 +213,19 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         }
         if (rotated) Rotated?.Invoke();
         return fresh;
+    }
+
+    /// <summary>True when every host with an endpoint on <paramref name="network"/> confirmed <paramref name="epoch"/> installed.</summary>
+    private async Task<bool> AllMembersInstalledAsync(Network network, uint epoch, CancellationToken cancellationToken)
+    {
+        var members = (await store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false))
+            .Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value).Host).Where(h => !string.IsNullOrEmpty(h)).ToHashSet();
+        if (members.Count == 0) return true;
+        var prefix = Keys.KeysInstalled(network.Id);
+        var confirmed = (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            .Where(kv => ModelJson.Deserialize<KeyInstalled>(kv.Value).Epoch >= epoch)
+            .Select(kv => kv.Key[prefix.Length..]).ToHashSet();
+        return members.IsSubsetOf(confirmed);
     }
 
     /// <summary>When <paramref name="meta"/>'s next step is due.</summary>

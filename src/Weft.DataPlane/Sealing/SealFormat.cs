@@ -29,7 +29,7 @@ public static class SealFormat
     /// </summary>
     public const byte FlagSealed = 0x40;
 
-    /// <summary>Version (1) + key epoch (3) + sender id (4) + counter (8).</summary>
+    /// <summary>Version (1 byte) + key epoch (3) + sender id (4) + counter (8).</summary>
     public const int HeaderSize = 16;
 
     /// <summary>AES-GCM authentication tag.</summary>
