@@ -85,12 +85,18 @@ public sealed class EncryptedRestartTests(EncryptedLab lab) : IClassFixture<Encr
         Assert.Contains("started weftd in", lab.Must("lab", "up", "--hosts", "3"));
     }
 
-    /// <summary>True while the process lives (a zombie waiting to be reaped has an empty command line).</summary>
+    /// <summary>
+    /// True until the process has fully exited: its /proc entry is gone, or it is a zombie ("Z") with no thread left. Not
+    /// the command line, nor the leader's state alone: after SIGKILL the leader thread is a zombie while the other threads
+    /// still exit and hold the files, so the agent's socket could still accept a connection and reset it.
+    /// </summary>
     private static bool IsRunning(int pid)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Length > 0;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X") || Directory.GetDirectories($"/proc/{pid}/task").Length > 1;
         }
         catch (IOException)
         {
