@@ -24,7 +24,7 @@ public class SealBenchmarks
     private readonly OutboundScratch _outbound = new(1);
     private readonly DiscardDevice _device = new();
     private readonly byte[] _nonce = new byte[SealFormat.NonceSize];
-    private readonly byte[] _aad = new byte[SealFormat.AssociatedDataSize];
+    private readonly byte[] _aad = new byte[SealFormat.AuthenticatedSize];
     private readonly byte[] _aead = new byte[FrameLength + SealFormat.TagSize];
     private readonly byte[] _sealedAead = new byte[FrameLength + SealFormat.TagSize];
     private readonly byte[] _frameHead = new byte[64];
@@ -47,12 +47,12 @@ public class SealBenchmarks
         _nsec = SealKey.Create(key);
         _bcl = new BclSealKey(key);
 
-        _vtep = new Vtep(new DiscardUnderlay());
+        var peer = PeerEndpoint.Parse("198.51.100.2", 4789);
+        _vtep = new Vtep(new DiscardUnderlay(peer)); // its own peer, so SealThenOpen opens what was sealed for that address
         _vtep.AttachNetwork(PlainVni, _device);
         _vtep.AttachNetwork(SecureVni, _device, _ring);
         var a = IPv4Address.Parse("10.0.0.2");
         var b = IPv4Address.Parse("10.0.0.3");
-        var peer = PeerEndpoint.Parse("198.51.100.2", 4789);
         _vtep.Table.SetEndpoint(PlainVni, MacAddress.FromIPv4(b), b, peer);
         _vtep.Table.SetEndpoint(SecureVni, MacAddress.FromIPv4(b), b, peer);
 

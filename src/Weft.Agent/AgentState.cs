@@ -75,6 +75,15 @@ public sealed partial class AgentState : IAsyncDisposable
             ? client.GetAsync(networkId, ct)
             : LocalKeys.GetForMemberAsync(networkId, _options.NodeName, ct);
 
+    /// <summary>
+    /// Like <see cref="GetNetworkKeysAsync"/> for a new key ring: the keys include a fresh epoch (keys.get-fresh on a
+    /// worker), the only one (with later ones) the ring may accept inbound.
+    /// </summary>
+    public Task<NetworkKeys> GetFreshNetworkKeysAsync(string networkId, CancellationToken ct) =>
+        _keyClient is { } client && Role == ClusterRole.Worker
+            ? client.GetFreshAsync(networkId, ct)
+            : LocalKeys.GetFreshForMemberAsync(networkId, _options.NodeName, ct);
+
     /// <summary>Starts a key rotation of encrypted <paramref name="network"/> now: on the manager, or forwarded to it (keys.rotate).</summary>
     public Task<NetworkKeyMeta> RotateKeyAsync(Network network, CancellationToken ct)
     {

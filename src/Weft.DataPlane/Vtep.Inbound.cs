@@ -76,7 +76,7 @@ public sealed partial class Vtep
             buffer.TryTrimFront(VxlanHeader.Size);
             return true;
         }
-        if (!PacketSealer.TryOpen(buffer, ring, out var reason))
+        if (!PacketSealer.TryOpen(buffer, ring, _underlay.LocalEndpoint, out var reason))
         {
             Counters.Drop(reason);
             return false;

@@ -39,7 +39,7 @@ public sealed partial class Vtep
             }
             if (eth.Destination.IsMulticast)
             {
-                Flood(vni, buffer, ring);
+                Flood(vni, buffer, ring, scratch);
                 continue;
             }
             if (!Table.TryGetVtep(vni, eth.Destination, out var vtep))
@@ -59,15 +59,15 @@ public sealed partial class Vtep
     }
 
     /// <summary>
-    /// Prepends the VXLAN header in place (sealing the frame when <paramref name="ring"/> is set) and addresses the datagram
-    /// to <paramref name="vtep"/>.
+    /// Prepends the VXLAN header in place (sealing the frame when <paramref name="ring"/> is set, bound to
+    /// <paramref name="vtep"/>'s address) and addresses the datagram to <paramref name="vtep"/>.
     /// </summary>
     private bool TryEncapsulate(uint vni, PacketBuffer buffer, PeerEndpoint vtep, KeyRing? ring)
     {
         var sourcePort = FlowHash.SourcePort(buffer.Data);
         if (ring is not null)
         {
-            if (!PacketSealer.TrySeal(buffer, vni, ring, out var reason))
+            if (!PacketSealer.TrySeal(buffer, vni, ring, vtep, out var reason))
             {
                 Counters.Drop(reason);
                 return false;
@@ -89,10 +89,11 @@ public sealed partial class Vtep
     }
 
     /// <summary>
-    /// Head-end replication: one copy per peer of the VNI, sent one at a time from the same buffer (sealed once: every peer
-    /// gets the same datagram, which each accepts once).
+    /// Head-end replication: one copy per peer of the VNI. A plain VNI sends the same datagram to every peer from the one
+    /// buffer. An encrypted VNI seals each copy for its own receiver (a seal binds the receiver's address), so every peer
+    /// but the last gets a copy of the frame made in the reader's preallocated flood buffer, sealed for it.
     /// </summary>
-    private void Flood(uint vni, PacketBuffer buffer, KeyRing? ring)
+    private void Flood(uint vni, PacketBuffer buffer, KeyRing? ring, OutboundScratch scratch)
     {
         var peers = Table.Peers(vni);
         if (peers.IsEmpty)
@@ -100,14 +101,36 @@ public sealed partial class Vtep
             Counters.Drop(DropReason.NoPeers);
             return;
         }
-        if (!TryEncapsulate(vni, buffer, peers[0], ring)) return;
-        foreach (var peer in peers)
+        var sent = 0;
+        if (ring is null)
         {
-            buffer.Peer = peer.Port == 0 ? peer.WithPort(Options.DestinationPort) : peer;
-            _underlay.Send(new ReadOnlySpan<PacketBuffer>(in buffer));
+            if (!TryEncapsulate(vni, buffer, peers[0], ring)) return;
+            foreach (var peer in peers)
+            {
+                buffer.Peer = peer.Port == 0 ? peer.WithPort(Options.DestinationPort) : peer;
+                _underlay.Send(new ReadOnlySpan<PacketBuffer>(in buffer));
+            }
+            sent = peers.Length;
         }
-        Counters.Flooded(peers.Length);
-        Counters.Encapsulated(peers.Length);
+        else
+        {
+            var copy = scratch.FloodCopy(Options.BufferCapacity);
+            for (var i = 0; i < peers.Length; i++)
+            {
+                var datagram = buffer;
+                if (i < peers.Length - 1)
+                {
+                    copy.Load(buffer.Data); // the original is sealed (in place) last
+                    copy.SegmentSize = buffer.SegmentSize;
+                    datagram = copy;
+                }
+                if (!TryEncapsulate(vni, datagram, peers[i], ring)) break; // no key, nonce or room: none of the copies would go
+                _underlay.Send(new ReadOnlySpan<PacketBuffer>(in datagram));
+                sent++;
+            }
+        }
+        Counters.Flooded(sent);
+        Counters.Encapsulated(sent);
     }
 
     /// <summary>
@@ -135,10 +158,15 @@ public sealed partial class Vtep
     }
 }
 
-/// <summary>Per-thread scratch arrays for <see cref="Vtep.ProcessFromDevice"/> (allocated once per reader).</summary>
+/// <summary>Per-thread scratch for <see cref="Vtep.ProcessFromDevice"/> (allocated once per reader).</summary>
 public sealed class OutboundScratch(int batchSize)
 {
+    private PacketBuffer? _floodCopy;
+
     internal PacketBuffer[] Sends { get; } = new PacketBuffer[batchSize];
 
     internal PacketBuffer[] Replies { get; } = new PacketBuffer[batchSize];
+
+    /// <summary>The buffer flooded frames of an encrypted VNI are copied into, one seal per peer (made on first use).</summary>
+    internal PacketBuffer FloodCopy(int capacity) => _floodCopy ??= new PacketBuffer(capacity);
 }

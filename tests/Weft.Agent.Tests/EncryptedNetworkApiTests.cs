@@ -42,6 +42,40 @@ public sealed class EncryptedNetworkApiTests : AgentTestBase
     }
 
     [Fact]
+    public async Task A_data_directory_that_already_exists_with_mode_0755_becomes_root_only_when_the_agent_starts()
+    {
+        var directory = RunningAgent.NewDirectory();
+        var data = Path.Combine(directory, "data");
+        Directory.CreateDirectory(data, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(data, (UnixFileMode)0b111_101_101); // the process umask may have narrowed the create mode
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(data));
+
+        await using var agent = await RunningAgent.StartAsync(directory);
+
+        Assert.Equal(data, agent.Options.DataDir);
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(data));
+    }
+
+    [Fact]
+    public async Task A_running_agent_rotates_a_network_key_on_its_own_after_encryption_rotation()
+    {
+        await Create("fast", new() { ["encrypted"] = "", ["encryption-rotation"] = "3s" });
+        await Create("slow", new() { ["encrypted"] = "", ["encryption-rotation"] = "1h" });
+        var before = await Client.InspectNetworkAsync("fast");
+        Assert.Equal(1u, before.KeyEpoch);
+        Assert.InRange(before.NextKeyRotation!.Value - DateTimeOffset.UtcNow, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+
+        // No rotate-key: the agent's key scheduler starts the rotation when it is due (3 s) and activates epoch 2 2 s later.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while ((await Client.InspectNetworkAsync("fast")).KeyEpoch < 2 && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        var after = await Client.InspectNetworkAsync("fast");
+        Assert.Equal(2u, after.KeyEpoch);
+        Assert.True(after.NextKeyRotation > before.NextKeyRotation, "the next rotation was scheduled anew");
+        Assert.Equal(1u, (await Client.InspectNetworkAsync("slow")).KeyEpoch); // not due: untouched
+    }
+
+    [Fact]
     public async Task Rotate_key_adds_an_epoch_that_becomes_the_send_epoch_after_the_delay()
     {
         await Create("secure", new() { ["encrypted"] = "", ["encryption-rotation"] = "1h" });

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using Weft.Linux.Namespaces;
 using Weft.TestSupport;
 using Weft.Wire;
 
@@ -14,8 +10,6 @@ namespace Weft.Lab.Tests;
 /// </summary>
 public sealed class EncryptedInjectionTests(EncryptedLab lab) : IClassFixture<EncryptedLab>
 {
-    private static readonly IPEndPoint H2Vtep = new(IPAddress.Parse("198.51.100.2"), VxlanHeader.DefaultPort);
-
     [RootFact("ip", "tcpdump")]
     public void A_forged_unsealed_datagram_for_the_encrypted_vni_never_reaches_the_container()
     {
@@ -55,7 +49,7 @@ public sealed class EncryptedInjectionTests(EncryptedLab lab) : IClassFixture<En
         {
             using (PacketCapture.Start($"{lab.Prefix}-h2", "eth0", pcap, "udp", "dst", "port", "4789", "and", "src", "host", "198.51.100.1"))
                 Assert.Equal(0, lab.Weft("-H", "h1", "exec", "enc-a", "ping", "-c", "2", "enc-b").ExitCode);
-            sealedFromH1 = UdpPayloads(File.ReadAllBytes(pcap))
+            sealedFromH1 = UnderlayTraffic.UdpPayloads(File.ReadAllBytes(pcap))
                 .Where(p => VxlanHeader.TryRead(p, out var v) && v.Vni == lab.SecureVni).ToList();
         }
         finally
@@ -70,30 +64,8 @@ public sealed class EncryptedInjectionTests(EncryptedLab lab) : IClassFixture<En
             $"h2 counted all {sealedFromH1.Count} replayed packets as Replay");
     }
 
-    private long Drops(int host, string reason)
-    {
-        using var drops = JsonDocument.Parse(lab.Must("-H", $"h{host}", "info", "--format", "{{json .DataPlane.Drops}}"));
-        return drops.RootElement.GetProperty(reason).GetInt64();
-    }
+    private long Drops(int host, string reason) => UnderlayTraffic.Drops(lab, host, reason);
 
     /// <summary>Sends datagrams to h2's VTEP from a socket in h1's namespace: the source address is a known peer.</summary>
-    private void SendFromH1(IEnumerable<byte[]> datagrams)
-    {
-        using var socket = NetworkNamespace.OpenSocket($"{lab.Prefix}-h1", AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        foreach (var datagram in datagrams) socket.SendTo(datagram, H2Vtep);
-    }
-
-    /// <summary>UDP payloads of the Ethernet/IPv4/UDP packets in a classic pcap (linktype 1).</summary>
-    private static IEnumerable<byte[]> UdpPayloads(byte[] pcap)
-    {
-        for (var offset = 24; offset + 16 <= pcap.Length;)
-        {
-            var length = BitConverter.ToInt32(pcap, offset + 8);
-            var frame = pcap.AsSpan(offset + 16, length);
-            offset += 16 + length;
-            if (!EthernetHeader.TryRead(frame, out var eth) || !IPv4Header.TryRead(frame[eth.HeaderLength..], out var ip)) continue;
-            var udp = frame.Slice(eth.HeaderLength + ip.HeaderLength);
-            if (UdpHeader.TryRead(udp, out var header)) yield return udp[UdpHeader.Size..header.Length].ToArray();
-        }
-    }
+    private void SendFromH1(IEnumerable<byte[]> datagrams) => UnderlayTraffic.Send($"{lab.Prefix}-h1", datagrams, UnderlayTraffic.Vtep(2));
 }

@@ -38,6 +38,7 @@ public static class DataPlaneReport
                 {
                     Vni = r.vni, Algorithm = r.Item2.Algorithm, SendEpoch = r.Item2.SendEpoch,
                     Epochs = r.Item2.Epochs.Select(e => e.Epoch).ToList(), Fingerprints = r.Item2.Epochs.Select(e => e.Fingerprint).ToList(),
+                    ReceiveFrom = r.Item2.ReceiveFrom,
                 })
                 .ToList(),
         };

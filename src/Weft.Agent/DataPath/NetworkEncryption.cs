@@ -5,6 +5,13 @@
 // (fail closed). Keys are fetched (keys.get on a worker, the local store on the manager) only when the network's keymeta
 // changed, then the ring follows the metadata: install every listed epoch, seal with the send epoch, retire the rest.
 // The fetched key bytes are zeroed once installed; the data plane keeps its own copy in guarded memory.
+// Replay windows live only in the ring, so a new ring (weftd restarted, or the host left the network and rejoined) must not
+// accept epochs that may have been used before it existed: its first fetch asks the manager for a fresh epoch (keys.get-fresh:
+// one nobody has sealed with yet, from a rotation started or already under way) and the ring accepts inbound only from it
+// on (older ones are dropped as StaleEpoch). It sends with the current epoch meanwhile (nonces are persisted). The cost: about
+// ActivateDelay (2 s) of inbound loss on that host until the fresh epoch is activated everywhere.
+// After installing, the host confirms the newest epoch it holds (keyinstalled/<networkId>/<node>): the manager activates a
+// rotation's epoch only once every member confirmed it (or after a timeout), so a slow member does not drop the new epoch.
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -22,7 +29,10 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     /// <summary>The nonce counter's state file under the data directory.</summary>
     public const string NonceFileName = "seal-nonce";
 
-    private readonly Dictionary<uint, (KeyRing Ring, long MetaVersion)> _rings = new();
+    /// <summary>Meta version of a ring that has no fresh epoch yet (its first fetch must be keys.get-fresh).</summary>
+    private const long NeedsFreshEpoch = -1;
+
+    private readonly Dictionary<uint, RingEntry> _rings = new();
     private NonceCounter? _nonces;
     private SealSender? _sender;
 
@@ -36,24 +46,47 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         {
             if (!_rings.TryGetValue(network.Vni, out var entry))
             {
-                entry = (new KeyRing(Sender()), -1);
+                entry = new RingEntry(new KeyRing(Sender()));
                 _rings[network.Vni] = entry;
             }
             vtep.SetEncryption(network.Vni, entry.Ring);
 
             var meta = await store.GetAsync(Keys.KeyMeta(network.Id), cancellationToken);
             var version = meta?.ModRevision ?? 0;
-            if (version == entry.MetaVersion && entry.Ring.SendEpoch is not null) continue;
-            try
+            if (version != entry.MetaVersion || entry.Ring.SendEpoch is null)
             {
-                var keys = await state.GetNetworkKeysAsync(network.Id, cancellationToken);
-                Apply(entry.Ring, keys);
-                _rings[network.Vni] = (entry.Ring, version);
+                try
+                {
+                    var fresh = entry.MetaVersion == NeedsFreshEpoch;
+                    var keys = fresh
+                        ? await state.GetFreshNetworkKeysAsync(network.Id, cancellationToken)
+                        : await state.GetNetworkKeysAsync(network.Id, cancellationToken);
+                    Apply(entry.Ring, keys, fresh, network.Name);
+                    entry.MetaVersion = version;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogKeysFailed(logger, network.Name, e);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogKeysFailed(logger, network.Name, e);
-            }
+            await ConfirmAsync(network, entry, store, cancellationToken);
+        }
+    }
+
+    /// <summary>Tells the manager the newest epoch this host holds for <paramref name="network"/> when that changed (retried next pass on failure).</summary>
+    private async Task ConfirmAsync(DesiredNetwork network, RingEntry entry, IClusterStore store, CancellationToken cancellationToken)
+    {
+        var epochs = entry.Ring.Epochs;
+        if (epochs.Count == 0 || entry.MetaVersion == NeedsFreshEpoch || epochs.Max() == entry.Confirmed) return;
+        var newest = epochs.Max();
+        try
+        {
+            await store.PutAsync(Keys.KeyInstalled(network.Id, options.NodeName), ModelJson.Serialize(new KeyInstalled(newest)), cancellationToken: cancellationToken);
+            entry.Confirmed = newest;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogConfirmFailed(logger, network.Name, newest, e);
         }
     }
 
@@ -64,16 +97,21 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         foreach (var vni in _rings.Keys.Where(v => !keep.Contains(v)).ToList())
         {
             vtep.ClearEncryption(vni);
-            _rings[vni].Ring.Dispose();
+            _rings[vni].Ring.Dispose(); // its confirmation stays: a new ring confirms again after its fresh fetch
             _rings.Remove(vni);
         }
     }
 
-    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys)
+    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys, bool fresh, string networkName)
     {
         var listed = keys.Meta.Epochs.Select(e => e.Epoch).ToHashSet();
         try
         {
+            if (fresh)
+            {
+                // Before any key is installed, so no older epoch is ever accepted inbound by this ring.
+                ring.ReceiveOnlyFrom(keys.FreshEpoch ?? throw new InvalidOperationException($"get fresh keys of network {networkName}: the answer names no fresh epoch"));
+            }
             foreach (var key in keys.Keys.Where(k => listed.Contains(k.Epoch)).OrderBy(k => k.Epoch))
                 ring.Install(key.Epoch, key.Key);
         }
@@ -98,10 +136,23 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
 
     public void Dispose()
     {
-        foreach (var (ring, _) in _rings.Values) ring.Dispose();
+        foreach (var entry in _rings.Values) entry.Ring.Dispose();
         _rings.Clear();
         _nonces?.Dispose();
     }
+
+    /// <summary>One network's ring, the keymeta revision it follows and the newest epoch this host confirmed installed.</summary>
+    private sealed class RingEntry(KeyRing ring)
+    {
+        public KeyRing Ring { get; } = ring;
+
+        public long MetaVersion { get; set; } = NeedsFreshEpoch;
+
+        public uint Confirmed { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not confirm key epoch {Epoch} of encrypted network {Network} installed; retrying")]
+    private static partial void LogConfirmFailed(ILogger logger, string network, uint epoch, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "keys of encrypted network {Network} could not be fetched; its traffic is dropped until they are")]
     private static partial void LogKeysFailed(ILogger logger, string network, Exception exception);

@@ -61,6 +61,11 @@ public sealed record EncryptionInfo
     public List<uint> Epochs { get; init; } = new();
     /// <summary>Key fingerprints by epoch: equal on hosts holding the same key.</summary>
     public List<string> Fingerprints { get; init; } = new();
+    /// <summary>
+    /// Oldest epoch accepted inbound (0: every installed one). A ring built after a restart or rejoin accepts only the fresh
+    /// epoch it asked for and later ones: the replay windows of older epochs were lost.
+    /// </summary>
+    public uint ReceiveFrom { get; init; }
 }
 
 /// <summary>One remote endpoint the VTEP can reach: on VNI, MAC and IP behind the peer VTEP.</summary>

@@ -11,6 +11,10 @@ public sealed class KeyClient(ClusterClient client)
     public Task<NetworkKeys> GetAsync(string networkId, CancellationToken cancellationToken = default) =>
         client.CallAsync<NetworkKeyRequest, NetworkKeys>(KeyMethods.Get, new(networkId), cancellationToken);
 
+    /// <summary>Like <see cref="GetAsync"/>, with a fresh epoch for a new key ring (<see cref="NetworkKeys.FreshEpoch"/>).</summary>
+    public Task<NetworkKeys> GetFreshAsync(string networkId, CancellationToken cancellationToken = default) =>
+        client.CallAsync<NetworkKeyRequest, NetworkKeys>(KeyMethods.GetFresh, new(networkId), cancellationToken);
+
     public Task<NetworkKeyMeta> RotateAsync(string networkId, CancellationToken cancellationToken = default) =>
         client.CallAsync<NetworkKeyRequest, NetworkKeyMeta>(KeyMethods.Rotate, new(networkId), cancellationToken);
 }

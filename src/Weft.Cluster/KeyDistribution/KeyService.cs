@@ -19,6 +19,8 @@ public sealed class KeyService(NetworkKeyService keys, IClusterStore store)
     {
         router.MapUnary<NetworkKeyRequest, NetworkKeys>(KeyMethods.Get, (context, r, ct) =>
             keys.GetForMemberAsync(r.NetworkId, CallerName(context, "get keys"), ct));
+        router.MapUnary<NetworkKeyRequest, NetworkKeys>(KeyMethods.GetFresh, (context, r, ct) =>
+            keys.GetFreshForMemberAsync(r.NetworkId, CallerName(context, "get fresh keys"), ct));
         router.MapUnary<NetworkKeyRequest, NetworkKeyMeta>(KeyMethods.Rotate, async (context, r, ct) =>
         {
             CallerName(context, "rotate keys");

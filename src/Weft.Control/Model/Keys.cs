@@ -15,6 +15,7 @@ namespace Weft.Control.Model;
 /// names/nodes/&lt;name&gt;                        node id (plain text)
 /// alive/&lt;nodeId&gt;                           empty; attached to the node's heartbeat lease, gone when it expires
 /// keymeta/&lt;networkId&gt;                      NetworkKeyMeta; epochs and rotation schedule of an encrypted network (no keys)
+/// keyinstalled/&lt;networkId&gt;/&lt;host&gt;        KeyInstalled; the newest epoch that member host has installed (its confirmation)
 /// secrets/keys/&lt;networkId&gt;                 NetworkKeySecret; the keys; manager only, never served to remote callers
 /// </code>
 /// </summary>
@@ -34,6 +35,7 @@ public static class Keys
     public const string ContainerStatesPrefix = "state/containers/";
     public const string DiagnosisRequestsPrefix = "diag/requests/";
     public const string DiagnosisResultsPrefix = "diag/results/";
+    public const string KeyInstalledPrefix = "keyinstalled/";
     public const string SecretsPrefix = "secrets/";
     public const string SecretKeysPrefix = SecretsPrefix + "keys/";
 
@@ -60,6 +62,10 @@ public static class Keys
     public static string Alive(string nodeId) => AlivePrefix + nodeId;
 
     public static string KeyMeta(string networkId) => KeyMetaPrefix + networkId;
+
+    public static string KeysInstalled(string networkId) => KeyInstalledPrefix + networkId + "/";
+
+    public static string KeyInstalled(string networkId, string host) => KeysInstalled(networkId) + host;
 
     public static string ContainerState(string containerId) => ContainerStatesPrefix + containerId;
 

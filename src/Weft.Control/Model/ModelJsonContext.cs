@@ -19,6 +19,7 @@ namespace Weft.Control.Model;
 [JsonSerializable(typeof(DiagnosisRequest))]
 [JsonSerializable(typeof(SubnetClaims))]
 [JsonSerializable(typeof(NetworkKeyMeta))]
+[JsonSerializable(typeof(KeyInstalled))]
 [JsonSerializable(typeof(NetworkKeySecret))]
 [JsonSerializable(typeof(Weft.Control.Ipam.AddressClaim))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;

@@ -27,3 +27,9 @@ public sealed record NetworkKeyMeta
 
 /// <summary>One key epoch as every host may see it.</summary>
 public sealed record KeyEpochMeta(uint Epoch, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A member host's confirmation that it has installed (accepts) every epoch up to <paramref name="Epoch"/> of a network
+/// (stored at <see cref="Keys.KeyInstalled"/>): the manager activates a rotation's epoch once every member confirmed it.
+/// </summary>
+public sealed record KeyInstalled(uint Epoch);

@@ -3,8 +3,14 @@
 // secrets/keys/<networkId>, which the store service never serves to other nodes; member hosts get them through the
 // keys.get call, which checks membership. What all hosts may see (epochs, send epoch, schedule) is keymeta/<networkId>:
 // its changes wake every reconciler. Rotation without loss is a small state machine kept in keymeta itself, so a restarted
-// manager resumes it: add epoch e+1 (members install it) → after ActivateDelay send with e+1 → after Overlap retire e.
+// manager resumes it: add epoch e+1 (members install it) → after ActivateDelay, once every member host confirmed it installed
+// (keyinstalled/<networkId>/<host>, written by each member; at most ConfirmTimeout later) send with e+1 → after Overlap
+// retire e.
 // The secret is always written before the metadata that names its epoch, so a host woken by keymeta finds the key.
+// A host whose key ring is new (weftd restarted, or the host left the network and rejoined) lost its replay windows, so it
+// asks for a *fresh* epoch and accepts inbound only that one and later ones: the newest epoch if a rotation is under way and
+// it is not the send epoch yet (nobody has sealed with it: activation happens only here, under the same gate), else a new
+// epoch (a rotation starts now). Hosts restarting together share one rotation.
 using System.Security.Cryptography;
 using Weft.Control.Errors;
 using Weft.Control.Model;
@@ -38,6 +44,7 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         {
             var meta = await StepAsync(network, cancellationToken).ConfigureAwait(false);
             var next = Due(meta);
+            if (next <= _time.GetUtcNow()) next = _time.GetUtcNow() + Options.ConfirmPoll; // activation waiting for members
             if (due is null || next < due) due = next;
         }
         foreach (var kv in await store.ListAsync(Keys.KeyMetaPrefix, cancellationToken).ConfigureAwait(false))
@@ -48,6 +55,11 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         foreach (var kv in await store.ListAsync(Keys.SecretKeysPrefix, cancellationToken).ConfigureAwait(false))
         {
             var id = kv.Key[Keys.SecretKeysPrefix.Length..];
+            if (!networks.ContainsKey(id)) await store.DeleteAsync(kv.Key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var kv in await store.ListAsync(Keys.KeyInstalledPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var id = kv.Key[Keys.KeyInstalledPrefix.Length..].Split('/')[0];
             if (!networks.ContainsKey(id)) await store.DeleteAsync(kv.Key, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         return due;
@@ -74,7 +86,8 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
                     NetworkId = network.Id, Epochs = [new KeyEpochMeta(first, now)], SendEpoch = first, NextRotation = now + Interval(network),
                 };
             }
-            if (meta.ActivateAt is { } activate && activate <= now)
+            if (meta.ActivateAt is { } activate && activate <= now
+                && (now >= activate + Options.ConfirmTimeout || await AllMembersInstalledAsync(network, meta.Epochs.Max(e => e.Epoch), cancellationToken).ConfigureAwait(false)))
             {
                 meta = meta with { SendEpoch = meta.Epochs.Max(e => e.Epoch), ActivateAt = null, RetireAt = now + Options.Overlap };
             }
@@ -143,13 +156,76 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     /// </summary>
     public async Task<NetworkKeys> GetForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
     {
+        var network = await RequireMemberAsync(networkId, nodeName, "get keys", cancellationToken).ConfigureAwait(false);
+        return await GetAsync(network, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Network> RequireMemberAsync(string networkId, string nodeName, string operation, CancellationToken cancellationToken)
+    {
         var network = await store.GetAsync(Keys.Network(networkId), cancellationToken).ConfigureAwait(false) is { } kv
             ? ModelJson.Deserialize<Network>(kv.Value)
-            : throw new WeftNotFoundException($"get keys of network {networkId}: no such network");
+            : throw new WeftNotFoundException($"{operation} of network {networkId}: no such network");
         var endpoints = await store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false);
         if (!endpoints.Any(e => ModelJson.Deserialize<Endpoint>(e.Value).Host == nodeName))
-            throw new UnauthorizedAccessException($"get keys of network {network.Name} refused: host {nodeName} has no endpoint on it");
-        return await GetAsync(network, cancellationToken).ConfigureAwait(false);
+            throw new UnauthorizedAccessException($"{operation} of network {network.Name} refused: host {nodeName} has no endpoint on it");
+        return network;
+    }
+
+    /// <summary>
+    /// Like <see cref="GetForMemberAsync"/> for a host whose key ring is new: the keys include a fresh epoch (see
+    /// <see cref="FreshEpochAsync"/>), named in <see cref="NetworkKeys.FreshEpoch"/>.
+    /// </summary>
+    public async Task<NetworkKeys> GetFreshForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        var network = await RequireMemberAsync(networkId, nodeName, "get fresh keys", cancellationToken).ConfigureAwait(false);
+        var fresh = await FreshEpochAsync(network, cancellationToken).ConfigureAwait(false);
+        var keys = await GetAsync(network, cancellationToken).ConfigureAwait(false);
+        return keys with { FreshEpoch = fresh };
+    }
+
+    /// <summary>
+    /// An epoch of encrypted <paramref name="network"/> that no host has sealed with yet: the newest one while a rotation
+    /// waits for its activation (requests coalesce), otherwise a new one (starting a rotation now).
+    /// </summary>
+    public async Task<uint> FreshEpochAsync(Network network, CancellationToken cancellationToken = default)
+    {
+        RequireEncrypted(network);
+        await StepAsync(network, cancellationToken).ConfigureAwait(false); // keys exist, schedule up to date
+        uint fresh;
+        var rotated = false;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var meta = (await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
+            fresh = meta.Epochs.Max(e => e.Epoch);
+            if (fresh <= meta.SendEpoch)
+            {
+                var secret = (await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
+                meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
+                fresh = meta.Epochs.Max(e => e.Epoch);
+                rotated = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (rotated) Rotated?.Invoke();
+        return fresh;
+    }
+
+    /// <summary>True when every host with an endpoint on <paramref name="network"/> confirmed <paramref name="epoch"/> installed.</summary>
+    private async Task<bool> AllMembersInstalledAsync(Network network, uint epoch, CancellationToken cancellationToken)
+    {
+        var members = (await store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false))
+            .Select(kv => ModelJson.Deserialize<Endpoint>(kv.Value).Host).Where(h => !string.IsNullOrEmpty(h)).ToHashSet();
+        if (members.Count == 0) return true;
+        var prefix = Keys.KeysInstalled(network.Id);
+        var confirmed = (await store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            .Where(kv => ModelJson.Deserialize<KeyInstalled>(kv.Value).Epoch >= epoch)
+            .Select(kv => kv.Key[prefix.Length..]).ToHashSet();
+        return members.IsSubsetOf(confirmed);
     }
 
     /// <summary>When <paramref name="meta"/>'s next step is due.</summary>

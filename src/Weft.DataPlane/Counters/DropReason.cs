@@ -53,4 +53,11 @@ public enum DropReason
 
     /// <summary>Outbound on an encrypted VNI when the nonce counter could not reserve numbers (state file not writable).</summary>
     NoNonce,
+
+    /// <summary>
+    /// A sealed datagram under an epoch that was already in use when this host's key ring was built (after a restart or a
+    /// rejoin): the replay windows of that epoch were lost, so it could be a replay; refused until the fresh epoch the host
+    /// asked for is active.
+    /// </summary>
+    StaleEpoch,
 }

@@ -17,6 +17,7 @@ public sealed class KeyRing : IDisposable
     private volatile KeyEpoch[] _epochs = [];
     private volatile KeyEpoch? _sending;
     private DateTimeOffset? _sendingSince;
+    private volatile uint _receiveFrom;
 
     public KeyRing(SealSender sender, TimeProvider? time = null)
     {
@@ -28,6 +29,23 @@ public sealed class KeyRing : IDisposable
 
     /// <summary>The epoch outbound traffic is sealed with, or null before the first <see cref="Activate"/>.</summary>
     public uint? SendEpoch => _sending?.Epoch;
+
+    /// <summary>
+    /// The oldest epoch accepted inbound (0: all installed ones). Replay windows live in memory only, so a ring built after
+    /// this host lost its earlier ring (restart, rejoin) must not accept epochs that were in use before: a datagram captured
+    /// then would be accepted once more. Such a ring asks the key service for a fresh epoch (one no host has sealed with yet)
+    /// and sets it here; it keeps sending with the current epoch (nonces are persisted, so that stays safe).
+    /// </summary>
+    public uint ReceiveFrom => _receiveFrom;
+
+    /// <summary>Refuses inbound datagrams under epochs below <paramref name="epoch"/> from now on (never lowers the floor).</summary>
+    public void ReceiveOnlyFrom(uint epoch)
+    {
+        lock (_write)
+        {
+            if (epoch > _receiveFrom) _receiveFrom = epoch;
+        }
+    }
 
     /// <summary>The installed epochs, oldest first.</summary>
     public IReadOnlyList<uint> Epochs => _epochs.Select(e => e.Epoch).ToList();
@@ -108,7 +126,8 @@ public sealed class KeyRing : IDisposable
             var sending = _sending;
             return new KeyRingStatus(
                 SealFormat.Algorithm, SealKey.Implementation, Sender.SenderId, sending?.Epoch, _sendingSince,
-                _epochs.Select(e => new KeyEpochStatus(e.Epoch, e.FingerprintHex, e.InstalledAt, ReferenceEquals(e, sending), e.KnownSenders)).ToList());
+                _epochs.Select(e => new KeyEpochStatus(e.Epoch, e.FingerprintHex, e.InstalledAt, ReferenceEquals(e, sending), e.KnownSenders)).ToList(),
+                _receiveFrom);
         }
     }
 

@@ -1,3 +1,4 @@
+using Weft.DataPlane.Seams;
 using Weft.Wire;
 
 namespace Weft.DataPlane.Sealing;
@@ -9,11 +10,17 @@ namespace Weft.DataPlane.Sealing;
 /// </code>
 /// The VXLAN and seal headers travel in clear (the receiver needs the VNI to find the key ring and the epoch to find the key)
 /// and are the AEAD's associated data, so they are authenticated; the 12-byte nonce is the seal header's sender and counter.
+/// The associated data also binds the datagram to its receiver: the receiver's underlay address (16 bytes, IPv4-mapped),
+/// known to both ends and never transmitted, follows the two headers. So a datagram sealed for one member does not open at
+/// another member that holds the same group key (no cross-receiver replay).
 /// </summary>
 public static class SealFormat
 {
-    /// <summary>Seal format version carried in the first byte of the seal header.</summary>
-    public const byte Version = 1;
+    /// <summary>
+    /// Seal format version carried in the first byte of the seal header. 2: the receiver's address is part of the associated
+    /// data (version 1 lacked it and is refused as BadSeal).
+    /// </summary>
+    public const byte Version = 2;
 
     /// <summary>
     /// VXLAN flag bit marking a sealed datagram ("S"). RFC 7348 reserves it; neither VXLAN-GBP (0x80) nor VXLAN-GPE
@@ -22,7 +29,7 @@ public static class SealFormat
     /// </summary>
     public const byte FlagSealed = 0x40;
 
-    /// <summary>Version (1) + key epoch (3) + sender id (4) + counter (8).</summary>
+    /// <summary>Version (1 byte) + key epoch (3) + sender id (4) + counter (8).</summary>
     public const int HeaderSize = 16;
 
     /// <summary>AES-GCM authentication tag.</summary>
@@ -40,6 +47,12 @@ public static class SealFormat
     /// <summary>Everything in front of the ciphertext (VXLAN + seal header): the associated data.</summary>
     public const int AssociatedDataSize = VxlanHeader.Size + HeaderSize;
 
+    /// <summary>The receiver's underlay address in the associated data (not on the wire): 16 bytes, IPv4 mapped into IPv6.</summary>
+    public const int ReceiverSize = 16;
+
+    /// <summary>All the associated data the AEAD authenticates: the two headers and the receiver's address.</summary>
+    public const int AuthenticatedSize = AssociatedDataSize + ReceiverSize;
+
     /// <summary>Smallest sealed datagram worth opening: headers, an inner Ethernet header, the tag.</summary>
     public const int MinDatagram = AssociatedDataSize + EthernetHeader.Size + TagSize;
 
@@ -48,6 +61,18 @@ public static class SealFormat
 
     /// <summary>The AEAD, as shown by inspect.</summary>
     public const string Algorithm = "AES-256-GCM";
+
+    /// <summary>
+    /// Writes the associated data of a datagram whose VXLAN and seal headers are <paramref name="headers"/> (24 bytes) and
+    /// whose receiver is <paramref name="receiver"/> into <paramref name="destination"/> (<see cref="AuthenticatedSize"/>
+    /// bytes, e.g. stackalloc'd: no allocation) and returns it.
+    /// </summary>
+    public static ReadOnlySpan<byte> AssociatedData(ReadOnlySpan<byte> headers, PeerEndpoint receiver, Span<byte> destination)
+    {
+        headers[..AssociatedDataSize].CopyTo(destination);
+        receiver.WriteMappedAddress(destination[AssociatedDataSize..]);
+        return destination[..AuthenticatedSize];
+    }
 
     /// <summary>True when the VXLAN flags byte of <paramref name="datagram"/> carries the S flag.</summary>
     public static bool IsSealed(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && (datagram[0] & FlagSealed) != 0;

@@ -25,7 +25,7 @@ public readonly struct SealHeader(uint epoch, uint senderId, ulong counter)
 
     public ulong Counter { get; } = counter;
 
-    /// <summary>False when shorter than 16 bytes or not version 1.</summary>
+    /// <summary>False when shorter than 16 bytes or not the current version (<see cref="SealFormat.Version"/>).</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out SealHeader header)
     {
         header = default;

@@ -65,6 +65,13 @@ public readonly struct PeerEndpoint : IEquatable<PeerEndpoint>
         return 16;
     }
 
+    /// <summary>Writes the address as 16 bytes (IPv4 as an IPv4-mapped IPv6 address), whatever the family.</summary>
+    public void WriteMappedAddress(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, _hi);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _lo);
+    }
+
     public IPEndPoint ToIPEndPoint()
     {
         Span<byte> buf = stackalloc byte[16];

@@ -4,7 +4,10 @@ using Weft.Control.Services;
 
 namespace Weft.Cluster.Tests.KeyDistribution;
 
-/// <summary>keys.get over the real channel: a host with an endpoint on the network gets its keys, any other host is refused.</summary>
+/// <summary>
+/// keys.get and keys.get-fresh over the real channel: a host with an endpoint on the network gets its keys (with a fresh
+/// epoch when it asks for one), any other host is refused.
+/// </summary>
 public sealed class KeyServiceTests : ClusterTest
 {
     [Fact]
@@ -23,6 +26,25 @@ public sealed class KeyServiceTests : ClusterTest
         Assert.Equal(key.Key, (await new NetworkKeyService(Cluster.Store).GetAsync(network)).Keys.Single().Key);
 
         var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(Cluster.Client(outsider)).GetAsync(network.Id));
+        Assert.Contains("host worker-b has no endpoint", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_member_with_a_new_key_ring_gets_a_fresh_epoch_and_its_key_and_a_non_member_is_refused()
+    {
+        var plane = new ControlPlane(Cluster.Store);
+        var network = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "secure", Options = new Dictionary<string, string> { ["encrypted"] = "" } });
+        await plane.Endpoints.CreateAsync(network.Id, "c1", "worker-a", newContainer: true);
+        using var member = await Cluster.JoinAsync("worker-a");
+        using var outsider = await Cluster.JoinAsync("worker-b");
+
+        var keys = await new KeyClient(Cluster.Client(member)).GetFreshAsync(network.Id);
+        Assert.Equal(2u, keys.FreshEpoch);                                   // epoch 1 was already the send epoch
+        Assert.Equal(1u, keys.Meta.SendEpoch);
+        Assert.Equal([1u, 2u], keys.Keys.Select(k => k.Epoch));
+        Assert.Equal(keys.Keys[1].Key, (await new NetworkKeyService(Cluster.Store).GetAsync(network)).Keys[1].Key);
+
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(Cluster.Client(outsider)).GetFreshAsync(network.Id));
         Assert.Contains("host worker-b has no endpoint", refused.Message);
     }
 

@@ -10,7 +10,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     protected ControlPlaneFixture(ControlPlaneOptions? options = null)
     {
         Store = TestStores.InMemory(Clock);
-        Plane = new ControlPlane(Store, options ?? new ControlPlaneOptions { DefaultMtu = 1450, EncryptionOverhead = 28 }, Clock);
+        Plane = new ControlPlane(Store, options ?? new ControlPlaneOptions { DefaultMtu = 1450, EncryptionOverhead = Weft.DataPlane.Sealing.SealFormat.Overhead }, Clock);
     }
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Weft.Control.Errors;
 using Weft.Control.Model;
 using Weft.Control.Services;
+using Weft.DataPlane.Sealing;
 
 namespace Weft.Control.Tests.Services;
 
@@ -41,7 +42,7 @@ public sealed partial class NetworkServiceTests : ControlPlaneFixture
         var read = await Plane.Networks.InspectAsync("secure-net");
         Assert.Equal(created.Id, read.Id);
         Assert.Equal(new SubnetConfig("10.20.0.0/16", "10.20.0.254", "10.20.5.0/24"), read.Subnets[0]);
-        Assert.Equal((7000, true, TimeSpan.FromMinutes(90), 1422, true, true), (read.Vni, read.Encrypted, read.EncryptionRotation, read.Mtu, read.Internal, read.Attachable));
+        Assert.Equal((7000, true, TimeSpan.FromMinutes(90), 1450 - SealFormat.Overhead, true, true), (read.Vni, read.Encrypted, read.EncryptionRotation, read.Mtu, read.Internal, read.Attachable));
         Assert.Equal("web", read.Labels["team"]);
         Assert.Equal(["encrypted", "encryption-rotation", "vni"], read.Options.Keys.Order());
         Assert.Equal(created.Created, read.Created);
@@ -55,7 +56,7 @@ public sealed partial class NetworkServiceTests : ControlPlaneFixture
     public async Task Encrypted_option_values(string value, bool on)
     {
         var net = await Create("n", options: new() { ["encrypted"] = value });
-        Assert.Equal((on, on ? 1422 : 1450), (net.Encrypted, net.Mtu));
+        Assert.Equal((on, on ? 1418 : 1450), (net.Encrypted, net.Mtu));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class EncryptedMultiHostTests : IDisposable
         {
             var buffer = new PacketBuffer(4096);
             buffer.Load(UdpWith(_a, _b, Marker));
-            Assert.True(PacketSealer.TrySeal(buffer, SecureNet, _rings[0], out _));
+            Assert.True(PacketSealer.TrySeal(buffer, SecureNet, _rings[0], H2.Address, out _));
             var datagram = buffer.Data.ToArray();
             datagram[position(datagram.Length)] ^= 0x10;
             _fabric.Inject(H1.Address, H2.Address, datagram);
@@ -151,6 +151,78 @@ public sealed class EncryptedMultiHostTests : IDisposable
 
         Assert.True(Eventually(() => H2.Vtep.Counters[DropReason.Replay] == 2));
         Assert.Equal(1, _b.Received.Count(f => Contains(f, Marker)));
+    }
+
+    [Fact]
+    public void A_rebuilt_ring_refuses_a_datagram_captured_before_it_was_built_until_a_fresh_epoch_is_active()
+    {
+        _a.Send(UdpWith(_a, _b, Marker));
+        Assert.True(Eventually(() => _b.Received.Count(f => Contains(f, Marker)) == 1));
+        var captured = _fabric.Captured.Single(d => d.To == H2.Address && SealFormat.IsSealed(d.Payload)).Payload;
+
+        // What weftd did before: h2's ring rebuilt with the same epoch (restart or rejoin) had no window for h1, so the
+        // capture was accepted once more.
+        using var naive = new KeyRing(_rings[1].Sender); // same host: same sender id and nonce counter
+        naive.Install(1, _key);
+        naive.Activate(1);
+        H2.Vtep.SetEncryption(SecureNet, naive);
+        _fabric.Inject(H1.Address, H2.Address, captured);
+        Assert.True(Eventually(() => _b.Received.Count(f => Contains(f, Marker)) == 2), "without a floor the replay is delivered");
+
+        // What it does now: the new ring accepts inbound only from the fresh epoch it asked for (2) and keeps sending with 1.
+        using var rebuilt = new KeyRing(_rings[1].Sender);
+        rebuilt.ReceiveOnlyFrom(2);
+        rebuilt.Install(1, _key);
+        rebuilt.Activate(1);
+        H2.Vtep.SetEncryption(SecureNet, rebuilt);
+        _fabric.Inject(H1.Address, H2.Address, captured);
+        Assert.True(Eventually(() => H2.Vtep.Counters[DropReason.StaleEpoch] == 1));
+        Assert.Equal(2, _b.Received.Count(f => Contains(f, Marker)));
+        var beforeFromB = _a.Received.Count;
+        _b.Send(UdpWith(_b, _a, Marker));
+        Assert.True(Eventually(() => _a.Received.Count == beforeFromB + 1), "h2 still sends with epoch 1");
+
+        var fresh = SealKit.NewKey();
+        foreach (var ring in new[] { _rings[0], rebuilt, _rings[2] }) ring.Install(2, fresh);
+        foreach (var ring in new[] { _rings[0], rebuilt, _rings[2] }) ring.Activate(2);
+        Assert.True(_a.Ping(_b.Ip, 11), "a reaches b once the fresh epoch is active");
+        _fabric.Inject(H1.Address, H2.Address, captured);
+        Assert.True(Eventually(() => H2.Vtep.Counters[DropReason.StaleEpoch] == 2));
+        Assert.Equal(2, _b.Received.Count(f => Contains(f, Marker)));
+    }
+
+    [Fact]
+    public void A_datagram_sealed_for_h2_and_sent_to_h3_from_h1s_address_is_dropped_as_bad_seal()
+    {
+        _a.Send(UdpWith(_a, _b, Marker));
+        Assert.True(Eventually(() => _b.Received.Count(f => Contains(f, Marker)) == 1));
+        var forH2 = _fabric.Captured.Single(d => d.To == H2.Address && SealFormat.IsSealed(d.Payload)).Payload;
+        var h3 = _hosts[2];
+
+        _fabric.Inject(H1.Address, h3.Address, forH2); // h3 holds the key and has never seen that counter from h1
+
+        Assert.True(Eventually(() => h3.Vtep.Counters[DropReason.BadSeal] == 1));
+        Assert.Empty(_c.Received);
+        Assert.Equal(0, h3.Vtep.Counters.Snapshot().Opened);
+    }
+
+    [Fact]
+    public void A_flooded_frame_is_sealed_once_per_peer_and_each_copy_opens_only_at_its_receiver()
+    {
+        var broadcast = UdpWith(_a, _b, Marker);
+        new EthernetHeader(MacAddress.Broadcast, _a.Mac, EtherType.IPv4).Write(broadcast);
+        _a.Send(broadcast);
+        Assert.True(Eventually(() => _b.Received.Count == 1 && _c.Received.Count == 1), "both peers get the broadcast");
+        var toH2 = _fabric.Captured.Single(d => d.To == H2.Address && SealFormat.IsSealed(d.Payload)).Payload;
+        var toH3 = _fabric.Captured.Single(d => d.To == _hosts[2].Address && SealFormat.IsSealed(d.Payload)).Payload;
+        Assert.NotEqual(toH2, toH3);
+        Assert.True(Contains(_b.Received.First(), Marker) && Contains(_c.Received.First(), Marker));
+
+        _fabric.Inject(H1.Address, _hosts[2].Address, toH2);
+        _fabric.Inject(H1.Address, H2.Address, toH3);
+        Assert.True(Eventually(() => _hosts[2].Vtep.Counters[DropReason.BadSeal] == 1 && H2.Vtep.Counters[DropReason.BadSeal] == 1));
+        Assert.Single(_b.Received);
+        Assert.Single(_c.Received);
     }
 
     [Fact]
@@ -251,7 +323,7 @@ public sealed class EncryptedMultiHostTests : IDisposable
         vtep.Table.AddPeer(SecureNet, peer);
         var genuine = new PacketBuffer(4096);
         genuine.Load(UdpWith(_a, _b, Marker));
-        PacketSealer.TrySeal(genuine, SecureNet, _rings[0], out _);
+        PacketSealer.TrySeal(genuine, SecureNet, _rings[0], underlay.LocalEndpoint, out _);
         var sealedDatagram = genuine.Data.ToArray();
         var count = 0;
 
