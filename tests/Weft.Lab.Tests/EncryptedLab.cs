@@ -27,6 +27,7 @@ public sealed class EncryptedLab : CliLab
                     throw new InvalidOperationException($"lab setup: {from} does not reach {to} within 15 s");
             }
             SecureVni = uint.Parse(Must("-H", "h1", "network", "inspect", "secure-net", "--format", "{{.Vni}}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            EpochAfterJoins = Must("-H", "h1", "network", "inspect", "secure-net", "--format", "{{.KeyEpoch}}").Trim();
         }
         catch
         {
@@ -36,4 +37,7 @@ public sealed class EncryptedLab : CliLab
     }
 
     public uint SecureVni { get; }
+
+    /// <summary>secure-net's key epoch once enc-a and enc-b reach each other, before any test rotates it.</summary>
+    public string EpochAfterJoins { get; } = "";
 }

@@ -44,6 +44,14 @@ public sealed class EncryptedScenarioTests(EncryptedLab lab) : IClassFixture<Enc
         Assert.True(sealedBytes.AsSpan().IndexOf(marker) < 0, "the encrypted network's VXLAN never shows the marker");
     }
 
+    [RootFact("ip")]
+    public void Hosts_joining_a_network_for_the_first_time_need_no_key_rotation()
+    {
+        // h1 and h2 each built a key ring for secure-net when their first container joined; neither had ever held one of
+        // its keys, so neither needed a fresh epoch (that is only for a ring rebuilt after a restart: EncryptedRestartTests).
+        Assert.Equal("1", lab.EpochAfterJoins);
+    }
+
     [RootFact("ip", "ping")]
     public async Task A_continuous_ping_across_a_key_rotation_loses_nothing()
     {

@@ -6,10 +6,12 @@
 // changed, then the ring follows the metadata: install every listed epoch, seal with the send epoch, retire the rest.
 // The fetched key bytes are zeroed once installed; the data plane keeps its own copy in guarded memory.
 // Replay windows live only in the ring, so a new ring (weftd restarted, or the host left the network and rejoined) must not
-// accept epochs that may have been used before it existed: its first fetch asks the manager for a fresh epoch (keys.get-fresh:
-// one nobody has sealed with yet, from a rotation started or already under way) and the ring accepts inbound only from it
-// on (older ones are dropped as StaleEpoch). It sends with the current epoch meanwhile (nonces are persisted). The cost: about
-// ActivateDelay (2 s) of inbound loss on that host until the fresh epoch is activated everywhere.
+// accept epochs under which this host may have received datagrams before it existed: those it once held (HeldEpochs, on
+// disk). The ring accepts inbound only from the highest held epoch + 1 on (older ones are dropped as StaleEpoch); when no
+// listed epoch is that new, its first fetch asks the manager for a fresh epoch instead (keys.get-fresh: one nobody has
+// sealed with yet, from a rotation started or already under way). It sends with the current epoch meanwhile (nonces are
+// persisted). The cost, only after a restart or a rejoin within one key period: about ActivateDelay (2 s) of inbound loss on
+// that host until the fresh epoch is activated everywhere. A host's first container on a network costs no rotation.
 // After installing, the host confirms the newest epoch it holds (keyinstalled/<networkId>/<node>): the manager activates a
 // rotation's epoch only once every member confirmed it (or after a timeout), so a slow member does not drop the new epoch.
 using System.Net;
@@ -17,6 +19,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Weft.Control.Model;
 using Weft.Control.Reconcile;
+using Weft.Control.Services;
 using Weft.Control.Store;
 using Weft.DataPlane;
 using Weft.DataPlane.Sealing;
@@ -34,6 +37,7 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
 
     private readonly Dictionary<uint, RingEntry> _rings = new();
     private NonceCounter? _nonces;
+    private HeldEpochs? _held;
     private SealSender? _sender;
 
     /// <summary>
@@ -57,11 +61,10 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
             {
                 try
                 {
-                    var fresh = entry.MetaVersion == NeedsFreshEpoch;
-                    var keys = fresh
-                        ? await state.GetFreshNetworkKeysAsync(network.Id, cancellationToken)
-                        : await state.GetNetworkKeysAsync(network.Id, cancellationToken);
-                    Apply(entry.Ring, keys, fresh, network.Name);
+                    var held = Held(); // before fetching: an unreadable record must not leave fetched keys behind
+                    var keys = await state.GetNetworkKeysAsync(network.Id, cancellationToken);
+                    if (entry.MetaVersion == NeedsFreshEpoch) keys = await FloorNewRingAsync(entry.Ring, network, keys, held, cancellationToken);
+                    Apply(entry.Ring, keys, network, held);
                     entry.MetaVersion = version;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -102,17 +105,33 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         }
     }
 
-    private static void Apply(KeyRing ring, Weft.Control.Services.NetworkKeys keys, bool fresh, string networkName)
+    /// <summary>
+    /// A new ring's inbound floor, set before any key is installed: above every epoch this host ever held (see
+    /// <see cref="HeldEpochs"/>). When no listed epoch is above that, the keys are fetched again with a fresh epoch
+    /// (keys.get-fresh), and the ring accepts inbound only from it on. Returns the keys to install.
+    /// </summary>
+    private async Task<NetworkKeys> FloorNewRingAsync(KeyRing ring, DesiredNetwork network, NetworkKeys keys, HeldEpochs heldEpochs, CancellationToken cancellationToken)
+    {
+        if (heldEpochs.Highest(network.Id) is not { } held) return keys; // never held a key of this network: nothing to replay
+        if (keys.Keys.Any(k => k.Epoch > held))
+        {
+            ring.ReceiveOnlyFrom(held + 1);
+            return keys;
+        }
+        foreach (var key in keys.Keys) CryptographicOperations.ZeroMemory(key.Key);
+        var fresh = await state.GetFreshNetworkKeysAsync(network.Id, cancellationToken);
+        ring.ReceiveOnlyFrom(fresh.FreshEpoch ?? throw new InvalidOperationException($"get fresh keys of network {network.Name}: the answer names no fresh epoch"));
+        return fresh;
+    }
+
+    private static void Apply(KeyRing ring, NetworkKeys keys, DesiredNetwork network, HeldEpochs held)
     {
         var listed = keys.Meta.Epochs.Select(e => e.Epoch).ToHashSet();
         try
         {
-            if (fresh)
-            {
-                // Before any key is installed, so no older epoch is ever accepted inbound by this ring.
-                ring.ReceiveOnlyFrom(keys.FreshEpoch ?? throw new InvalidOperationException($"get fresh keys of network {networkName}: the answer names no fresh epoch"));
-            }
-            foreach (var key in keys.Keys.Where(k => listed.Contains(k.Epoch)).OrderBy(k => k.Epoch))
+            var install = keys.Keys.Where(k => listed.Contains(k.Epoch)).OrderBy(k => k.Epoch).ToList();
+            if (install.Count > 0) held.Record(network.Id, install[^1].Epoch); // on disk before the ring can receive under it
+            foreach (var key in install)
                 ring.Install(key.Epoch, key.Key);
         }
         finally
@@ -123,6 +142,8 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         foreach (var epoch in ring.Epochs.Where(e => !listed.Contains(e)).ToList())
             ring.Retire(epoch);
     }
+
+    private HeldEpochs Held() => _held ??= HeldEpochs.Open(Path.Combine(options.DataDir, HeldEpochs.FileName));
 
     private SealSender Sender()
     {
