@@ -55,11 +55,11 @@ public sealed partial class OverlayScenarioTests
         try
         {
             var address = lab.AddressOf(container);
-            var reached = observers.Select(o => Task.Run(() => FirstPing(o.Host, o.Container, address, sinceRun))).ToArray();
-            var resolved = observers.Select(o => Task.Run(() => FirstResolution(o.Host, o.Container, container, sinceRun))).ToArray();
+            var reached = observers.Select(o => Poller(() => FirstPing(o.Host, o.Container, address, sinceRun))).ToArray();
+            var resolved = observers.Select(o => Poller(() => FirstResolution(o.Host, o.Container, container, sinceRun))).ToArray();
             // Where the time goes: when the newcomer is plumbed on its host, and when each observer host's VTEP has its IP.
-            var plumbed = Task.Run(() => FirstTime(() => Plumbed(container, host, address), sinceRun));
-            var programmed = observers.Select(o => Task.Run(() => FirstTime(() => Forwarding(o.Host).Any(e => e.IPAddress == address), sinceRun))).ToArray();
+            var plumbed = Poller(() => FirstTime(() => Plumbed(container, host, address), sinceRun));
+            var programmed = observers.Select(o => Poller(() => FirstTime(() => Forwarding(o.Host).Any(e => e.IPAddress == address), sinceRun))).ToArray();
             var reachTimes = reached.Select(t => t.GetAwaiter().GetResult()).ToList();
             var resolveTimes = resolved.Select(t => t.GetAwaiter().GetResult()).ToList();
             var programTimes = programmed.Select(t => t.GetAwaiter().GetResult()).ToList();
@@ -76,7 +76,7 @@ public sealed partial class OverlayScenarioTests
 
             lab.Must("-H", host, "rm", container);
             var sinceRm = Stopwatch.StartNew();
-            var forgotten = observers.Select(o => Task.Run(() =>
+            var forgotten = observers.Select(o => Poller(() =>
             {
                 var gone = CliLab.Eventually(() => !MentionsEither(o.Host, mac, address), TimeSpan.FromSeconds(10));
                 return gone ? sinceRm.Elapsed : TimeSpan.MaxValue;
@@ -113,6 +113,14 @@ public sealed partial class OverlayScenarioTests
         }
         return TimeSpan.MaxValue;
     }
+
+    /// <summary>
+    /// Runs a blocking poll on a thread of its own. The in-process CLI blocks on async calls whose continuations need the
+    /// thread pool: several such polls on pool threads starve it until it grows (about a thread per second), which once
+    /// showed up as seconds of delay charged to the reconciler.
+    /// </summary>
+    private static Task<TimeSpan> Poller(Func<TimeSpan> poll) =>
+        Task.Factory.StartNew(poll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static TimeSpan FirstTime(Func<bool> condition, Stopwatch since)
     {
