@@ -23,9 +23,9 @@ internal static partial class AgentServices
     public static void Add(IServiceCollection services, AgentOptions options)
     {
         services.AddSingleton<IClusterStore>(_ => new SqliteClusterStore(Path.Combine(options.DataDir, StoreFileName)));
-        services.AddSingleton(new ControlPlaneOptions
+        services.AddSingleton(provider => new ControlPlaneOptions
         {
-            DefaultMtu = UnderlayMtu(options.UnderlayAddress) - VxlanOverhead,
+            DefaultMtu = UnderlayMtu(options.UnderlayAddress, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath")) - VxlanOverhead,
             EncryptionOverhead = Vtep.SealOverhead,
             DefaultPool = options.DefaultAddressPool,
             HeartbeatTtl = options.HeartbeatTtl,
@@ -83,19 +83,31 @@ internal static partial class AgentServices
         app.MapCluster();
     }
 
-    /// <summary>MTU of the interface holding the underlay address (asked over rtnetlink in this namespace); 1500 when unknown.</summary>
-    public static int UnderlayMtu(string underlayAddress)
+    /// <summary>The MTU an underlay falls back to when its interface cannot be found (Ethernet's).</summary>
+    public const int FallbackUnderlayMtu = 1500;
+
+    /// <summary>
+    /// MTU of the interface holding the underlay address (asked over rtnetlink in this namespace). Without an underlay
+    /// address (data path off) it is Ethernet's 1500; with one that no interface holds, also 1500 but with a warning naming
+    /// the address, since networks created here then get an MTU that may not fit the real underlay.
+    /// </summary>
+    public static int UnderlayMtu(string underlayAddress, ILogger logger)
     {
-        if (!IPAddress.TryParse(underlayAddress, out var address)) return 1500;
+        if (!IPAddress.TryParse(underlayAddress, out var address)) return FallbackUnderlayMtu;
         try
         {
             return HostDataPath.UnderlayMtu(address);
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException e)
         {
-            return 1500;
+            LogUnderlayMtuUnknown(logger, address.ToString(), e.Message, FallbackUnderlayMtu, FallbackUnderlayMtu - VxlanOverhead);
+            return FallbackUnderlayMtu;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "underlay MTU unknown for {Address} ({Reason}): assuming {Mtu}, so new networks get MTU {NetworkMtu}; check --underlay-address")]
+    private static partial void LogUnderlayMtuUnknown(ILogger logger, string address, string reason, int mtu, int networkMtu);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "underlay data path: {Features} (offloads {Setting}; TAP offloads are set per network)")]
     private static partial void LogDataPathFeatures(ILogger logger, string features, string setting);

@@ -22,6 +22,8 @@ public sealed class RunningAgent : IAsyncDisposable
 
     public string SocketPath => Options.SocketPath;
 
+    private ILoggerProvider? Logs { get; init; }
+
     /// <summary>A fresh temp directory (short, so the socket path stays under the 108-byte sun_path limit).</summary>
     public static string NewDirectory()
     {
@@ -30,8 +32,9 @@ public sealed class RunningAgent : IAsyncDisposable
         return directory;
     }
 
+    /// <param name="logs">Receives the agent's log records (by default they are dropped).</param>
     public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
-        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null)
+        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null, ILoggerProvider? logs = null)
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -44,14 +47,21 @@ public sealed class RunningAgent : IAsyncDisposable
             ClusterPort = 0,
             NodeCertificateValidity = nodeCertificateValidity ?? Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
             HeartbeatTtl = heartbeatTtl ?? Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,
-        });
+        })
+        {
+            Logs = logs,
+        };
         await agent.StartAsync();
         return agent;
     }
 
     public async Task StartAsync()
     {
-        _app = AgentHost.Build(Options, logging => logging.ClearProviders());
+        _app = AgentHost.Build(Options, logging =>
+        {
+            logging.ClearProviders();
+            if (Logs is not null) logging.AddProvider(Logs);
+        });
         await _app.StartAsync();
     }
 

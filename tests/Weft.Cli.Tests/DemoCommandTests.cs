@@ -23,7 +23,10 @@ public sealed partial class DemoCommandTests : IDisposable
 
         Assert.True(demo.ExitCode == 0, $"demo exited {demo.ExitCode}: {demo.Err}\n{demo.Out}");
         Assert.Equal("", demo.Err);
+        Assert.Contains("$ weft lab up --hosts 3\n", demo.Out); // issue 5's scenario by default
         Assert.Contains("$ weft -H h1 network inspect app-overlay --format '{{.Driver}}'\noverlay\n", demo.Out);
+        Assert.Contains("1500 (h1's eth0) minus the 50 bytes VXLAN adds", demo.Out); // the lab's underlay MTU, as read
+        Assert.Matches(@"VNI \d+, MTU 1450, subnet", demo.Out);
         Assert.Matches(@"64 bytes from container-b \(10\.0\.0\.\d+\): icmp_seq=\d", demo.Out);
         Assert.Contains("3 packets transmitted, 3 received, 0% packet loss", demo.Out);
 

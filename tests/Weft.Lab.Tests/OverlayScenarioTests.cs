@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Weft.Linux.Namespaces;
 using Weft.TestSupport;
+using Xunit.Abstractions;
 
 namespace Weft.Lab.Tests;
 
@@ -11,7 +12,7 @@ namespace Weft.Lab.Tests;
 /// Issue 5's acceptance tests: the overlay end to end in the lab with real agents, real namespaces, the kernel's own
 /// ping and TCP, tshark on the underlay. Each test leaves container-a (h1) and container-b (h2) as it found them.
 /// </summary>
-public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<OverlayLab>
+public sealed partial class OverlayScenarioTests(OverlayLab lab, ITestOutputHelper output) : IClassFixture<OverlayLab>
 {
     [RootFact("ip", "ping", "getent")]
     public void Container_a_pings_container_b_by_name_resolved_by_weft_dns()
@@ -129,7 +130,7 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         Assert.Contains("Error: No such object: ghost", ghost.Err);
     }
 
-    [RootFact("ip", "ping")]
+    [RootFact("ip", "ping", "getent")]
     public void A_container_on_another_network_cannot_reach_container_b_and_the_drop_is_counted()
     {
         lab.Must("-H", "h1", "network", "create", "other-net");
@@ -138,14 +139,25 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         {
             var intruder = lab.NamespaceOf("intruder", 1);
             Assert.True(CliLab.Eventually(() => NetworkNamespace.Exists(intruder), TimeSpan.FromSeconds(3)));
-            // Even told that app-overlay's subnet is on its link, the intruder's frames stay on its own VNI.
-            var subnet = lab.AddressOf("container-b")[..lab.AddressOf("container-b").LastIndexOf('.')] + ".0/24";
-            Tool.Run("ip", "-n", intruder, "route", "add", subnet, "dev", "eth0").EnsureSuccess("ip route add");
-            var before = ArpNotRemoteDrops();
+            var b = lab.AddressOf("container-b");
+            var bMac = LabFixture.Json(lab.NamespaceOf("container-b", 2), "link", "show", "eth0")[0].GetProperty("address").GetString()!;
 
-            var ping = Tool.Run("ip", ["netns", "exec", intruder, "ping", "-c", "2", "-W", "1", lab.AddressOf("container-b")], TimeSpan.FromSeconds(10));
+            // Weft's DNS answers only the names of containers on the networks the asker shares.
+            Assert.True(CliLab.Eventually(() => lab.Weft("-H", "h1", "exec", "intruder", "true").ExitCode == 0, TimeSpan.FromSeconds(3)));
+            var lookup = lab.Weft("-H", "h1", "exec", "intruder", "getent", "hosts", "container-b");
+            Assert.True(lookup.ExitCode != 0, $"the intruder resolved container-b: {lookup.Out}");
+
+            // Even told that app-overlay's subnet is on its link and given container-b's MAC (so no ARP is needed), the
+            // intruder's frames stay on its own VNI, where the VTEP has no entry for that MAC: dropped as an unknown destination.
+            Tool.Run("ip", "-n", intruder, "route", "add", b[..b.LastIndexOf('.')] + ".0/24", "dev", "eth0").EnsureSuccess("ip route add");
+            Tool.Run("ip", "-n", intruder, "neigh", "replace", b, "lladdr", bMac, "dev", "eth0", "nud", "permanent").EnsureSuccess("ip neigh replace");
+            var before = Drops("h1", "UnknownDestination");
+
+            var ping = Tool.Run("ip", ["netns", "exec", intruder, "ping", "-c", "2", "-W", "1", b], TimeSpan.FromSeconds(10));
             Assert.NotEqual(0, ping.ExitCode);
-            Assert.True(ArpNotRemoteDrops() > before, "h1's VTEP counted the intruder's ARP for container-b as a drop");
+            Assert.Contains("2 packets transmitted, 0 received", ping.StdOut);
+            var after = Drops("h1", "UnknownDestination");
+            Assert.True(after - before >= 2, $"h1's VTEP counted {after - before} UnknownDestination drops for the intruder's 2 echo requests");
         }
         finally
         {
@@ -187,9 +199,11 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         Assert.True(CliLab.Eventually(() => !NetworkNamespace.Exists(lab.NamespaceOf("container-d", 2)), TimeSpan.FromSeconds(2)), "its namespace is gone");
     }
 
-    [RootFact("ip", "ping")]
+    [RootFact("ip", "ping", "getent", "stat")]
     public void After_weftd_on_h2_restarts_container_a_still_reaches_container_b()
     {
+        var bNamespace = lab.NamespaceOf("container-b", 2);
+        var kept = (Inode: NamespaceInode(bNamespace), Eth0: Eth0Index(bNamespace));
         var pidFile = $"/run/weft/{lab.Prefix}-h2/weftd.pid";
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Tool.Run("kill", "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess("kill weftd");
@@ -199,7 +213,18 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         Assert.True(CliLab.Eventually(
             () => lab.Weft("-H", "h1", "exec", "container-a", "ping", "-c", "1", "-W", "1", "container-b").ExitCode == 0, TimeSpan.FromSeconds(10)),
             "container-a reaches container-b after h2's agent restarted");
+        // h2's rebuilt DNS answers container-b again, and its plumbing was kept, not recreated: same namespace, same eth0.
+        var a = lab.AddressOf("container-a");
+        Assert.True(CliLab.Eventually(
+            () => lab.Weft("-H", "h2", "exec", "container-b", "getent", "hosts", "container-a").Out.StartsWith(a + " ", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5)), "container-b resolves container-a through h2's restarted agent");
+        Assert.Equal(kept, (NamespaceInode(bNamespace), Eth0Index(bNamespace)));
     }
+
+    /// <summary>The namespace's identity: the inode of the nsfs file its /run/netns name is bound to.</summary>
+    private static string NamespaceInode(string ns) => Tool.Run("stat", "-L", "-c", "%i", $"/run/netns/{ns}").EnsureSuccess("stat").StdOut.Trim();
+
+    private static int Eth0Index(string ns) => LabFixture.Json(ns, "link", "show", "eth0")[0].GetProperty("ifindex").GetInt32();
 
     [RootFact("ip", "ping")]
     public void Three_containers_on_three_hosts_all_reach_each_other()
@@ -224,8 +249,10 @@ public sealed class OverlayScenarioTests(OverlayLab lab) : IClassFixture<Overlay
         }
     }
 
-    private long ArpNotRemoteDrops() =>
-        JsonDocument.Parse(lab.Must("-H", "h1", "info", "--format", "{{json .DataPlane.Drops}}")).RootElement.GetProperty("ArpNotRemote").GetInt64();
+    /// <summary>The host VTEP's drop counter for exactly one reason (0 before the first such drop).</summary>
+    private long Drops(string host, string reason) =>
+        JsonDocument.Parse(lab.Must("-H", host, "info", "--format", "{{json .DataPlane.Drops}}")).RootElement
+            .TryGetProperty(reason, out var count) ? count.GetInt64() : 0;
 
     private string ForwardingOnH1() => lab.Must("-H", "h1", "info", "--format", "{{json .DataPlane.Forwarding}}");
 

@@ -13,6 +13,9 @@ internal static class DemoCommand
 {
     public const int MinHosts = 2;
     public const int MaxHosts = 9;
+
+    /// <summary>Issue 5's scenario: three hosts, two of them with a container.</summary>
+    public const int DefaultHosts = 3;
     private static readonly string[] RequiredTools = ["ip", "ping", "tcpdump"];
 
     /// <summary>How long an interrupted demo may take to tear its lab down before the process ends anyway.</summary>
@@ -20,7 +23,7 @@ internal static class DemoCommand
 
     public static Command Create(CliContext context)
     {
-        var hosts = new Option<int>("--hosts") { Description = $"Number of simulated hosts ({MinHosts}..{MaxHosts})", DefaultValueFactory = _ => 2 };
+        var hosts = new Option<int>("--hosts") { Description = $"Number of simulated hosts ({MinHosts}..{MaxHosts})", DefaultValueFactory = _ => DefaultHosts };
         var keep = new Option<bool>("--keep") { Description = "Leave the lab up afterwards and print how to explore it" };
         var command = new Command("demo", "Show the overlay at work: a lab, a network, two containers on two hosts, a ping, a VXLAN packet decoded (needs root)")
         {

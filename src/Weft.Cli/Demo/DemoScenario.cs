@@ -7,6 +7,7 @@
 // down, also after a failure or Ctrl+C, unless --keep asks to leave it for exploring.
 using Weft.Api;
 using Weft.Lab;
+using Weft.Linux.Netlink;
 using Weft.Wire;
 
 namespace Weft.Cli.Demo;
@@ -49,7 +50,7 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
 
     private async Task IntroAsync()
     {
-        await _narrator.SayAsync($"Weft demo: two containers on two different hosts share one overlay network, and ping each other by name.");
+        await _narrator.SayAsync($"Weft demo: a lab of {hosts} hosts; two containers on two of them share one overlay network and ping each other by name.");
         await _narrator.SayAsync("Every command below is real: it runs against weftd agents in simulated hosts, and its output is printed as is.");
         if (prefix != LabNames.DefaultPrefix)
         {
@@ -75,7 +76,8 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
 
         await _narrator.StepAsync("Its VNI and MTU",
             "Weft also shows the VNI every packet of this network will carry, and the MTU its containers get: the underlay's",
-            "1500 minus the 50 bytes VXLAN adds (outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14), so nothing fragments.");
+            $"{UnderlayMtu()} (h1's {LabNames.HostInterface}) minus the 50 bytes VXLAN adds (outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14),",
+            "so nothing fragments.");
         await _narrator.WeftAsync(ct, "-H", "h1", "network", "inspect", Network, "--format",
             "VNI {{.Vni}}, MTU {{.Mtu}}, subnet {{range .IPAM.Config}}{{.Subnet}}{{end}}");
 
@@ -108,6 +110,14 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             "in VXLAN with the network's VNI and sends it over UDP 4789 to h2, whose VTEP unwraps it and hands it to container-b.",
             "To both containers this is ordinary networking: they never notice the encapsulation.");
         await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "ping", "-c", "3", ContainerB);
+    }
+
+    /// <summary>The MTU of h1's underlay interface, read over rtnetlink in its namespace (what weftd reads there too).</summary>
+    private int UnderlayMtu()
+    {
+        using var netlink = RtNetlink.Open(LabNames.HostNamespace(prefix, 1));
+        return netlink.FindLink(LabNames.HostInterface)?.Mtu
+               ?? throw new DemoStepFailedException($"{LabNames.HostNamespace(prefix, 1)} has no {LabNames.HostInterface}");
     }
 
     /// <summary>Polls (quietly) until container-a resolves and reaches container-b; returns how long after its start that was.</summary>
