@@ -67,12 +67,13 @@ public sealed class ResolvConf(IReadOnlyList<IPAddress> nameservers, IReadOnlyLi
     }
 
     /// <summary>
-    /// The nameservers a container's embedded server can forward to, port 53: loopback resolvers
-    /// (127.0.0.0/8, ::1, e.g. systemd-resolved's 127.0.0.53) are skipped, as Docker does, because
-    /// they are reachable only from the host's own namespace and would point back at the container.
+    /// The nameservers a container's embedded server can forward to, port 53. Loopback resolvers (e.g. systemd-resolved's
+    /// 127.0.0.53) are kept: weftd forwards from its own, the host's, namespace, where they answer (Docker skips them
+    /// because its older resolver forwarded from inside the container). Only the embedded server's own address is left out,
+    /// so a host whose resolv.conf names 127.0.0.11 cannot make the server forward to itself.
     /// </summary>
     public IReadOnlyList<IPEndPoint> UpstreamEndpoints() =>
-        Nameservers.Where(a => !IPAddress.IsLoopback(a)).Select(a => new IPEndPoint(a, 53)).ToArray();
+        Nameservers.Where(a => !a.Equals(EmbeddedServerAddress)).Select(a => new IPEndPoint(a, 53)).ToArray();
 
     /// <summary>A value of "options NAME:VALUE" (e.g. ndots), or null.</summary>
     public int? OptionValue(string name)

@@ -9,6 +9,7 @@ public sealed class AgentNotRunningTests
         var result = await CliResult.RunAsync(new Dictionary<string, string>(), "-H", socket, "network", "ls");
         result.AssertOneLineError($"cannot reach the Weft agent at unix://{socket}");
         Assert.Contains($"start it with `weftd --socket {socket}`", result.Err);
+        Assert.Contains("(or `weft lab up` for the lab)", result.Err); // not a lab socket: no prefix to name
     }
 
     [Fact]
@@ -17,6 +18,7 @@ public sealed class AgentNotRunningTests
         var prefix = "wt" + Guid.NewGuid().ToString("N")[..4];
         var result = await CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = prefix, ["WEFT_HOST"] = "h2" }, "ps");
         result.AssertOneLineError($"unix:///run/weft/{prefix}-h2/weftd.sock");
+        Assert.Contains($"(or `weft lab up --prefix {prefix}` for the lab)", result.Err); // the lab that socket belongs to
     }
 
     [Fact]

@@ -196,6 +196,7 @@ public sealed class CliAgainstAgentTests : CliAgentTestBase
         var result = await Weft("network", "create", "--opt", "encrypt", "n");
         result.AssertOneLineError("unknown option 'encrypt': known options are ");
         Assert.Contains("encrypted", result.Err);
+        Assert.Contains("pass one of them as --opt KEY[=VALUE] or leave it out", result.Err);
     }
 
     [Fact]

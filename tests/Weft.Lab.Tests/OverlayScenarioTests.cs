@@ -31,6 +31,21 @@ public sealed partial class OverlayScenarioTests(OverlayLab lab, ITestOutputHelp
         Assert.StartsWith(b + " ", lab.Must("-H", "h1", "exec", "container-a", "getent", "hosts", "container-b.app-overlay"));
     }
 
+    [RootFact("ip", "getent", "dig")]
+    public void Weft_dns_answers_reverse_lookups_and_answers_other_names_with_servfail_when_no_upstream_is_reachable()
+    {
+        // PTR: container-b's address maps back to its name, across hosts.
+        var b = lab.AddressOf("container-b");
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(b)}\s+container-b\b", lab.Must("-H", "h1", "exec", "container-a", "getent", "hosts", b));
+        var ptr = lab.Must("-H", "h1", "exec", "container-a", "dig", "+short", "-x", b, "@127.0.0.11");
+        Assert.StartsWith("container-b", ptr.Trim());
+
+        // A name that is no container is forwarded to the host's resolvers. A lab host reaches only the lab's addresses,
+        // so no upstream answers there: the client must get SERVFAIL promptly, not a timeout.
+        var outside = lab.Weft("-H", "h1", "exec", "container-a", "dig", "+tries=1", "+time=4", "example.org", "@127.0.0.11");
+        Assert.Contains("status: SERVFAIL", outside.Out);
+    }
+
     [RootFact("ip", "ping", "tcpdump", "tshark")]
     public void The_underlay_carries_vxlan_with_the_networks_vni_and_the_container_addresses_inside()
     {
@@ -130,7 +145,7 @@ public sealed partial class OverlayScenarioTests(OverlayLab lab, ITestOutputHelp
         Assert.Contains("Error: No such object: ghost", ghost.Err);
     }
 
-    [RootFact("ip", "ping", "getent")]
+    [RootFact("ip", "ping", "getent", "dig")]
     public void A_container_on_another_network_cannot_reach_container_b_and_the_drop_is_counted()
     {
         lab.Must("-H", "h1", "network", "create", "other-net");
@@ -146,6 +161,8 @@ public sealed partial class OverlayScenarioTests(OverlayLab lab, ITestOutputHelp
             Assert.True(CliLab.Eventually(() => lab.Weft("-H", "h1", "exec", "intruder", "true").ExitCode == 0, TimeSpan.FromSeconds(3)));
             var lookup = lab.Weft("-H", "h1", "exec", "intruder", "getent", "hosts", "container-b");
             Assert.True(lookup.ExitCode != 0, $"the intruder resolved container-b: {lookup.Out}");
+            var reverse = lab.Weft("-H", "h1", "exec", "intruder", "dig", "+short", "-x", b, "@127.0.0.11");
+            Assert.DoesNotContain("container-b", reverse.Out); // nor its address back to its name
 
             // Even told that app-overlay's subnet is on its link and given container-b's MAC (so no ARP is needed), the
             // intruder's frames stay on its own VNI, where the VTEP has no entry for that MAC: dropped as an unknown destination.

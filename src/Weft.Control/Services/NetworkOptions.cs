@@ -56,7 +56,7 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
                         : throw Invalid(key, value, "expected a positive duration like 12h, 30m or 1h30m");
                     break;
                 default:
-                    throw new WeftInvalidArgumentException($"unknown option '{key}': known options are {string.Join(", ", Known)}");
+                    throw new WeftInvalidArgumentException($"unknown option '{key}': known options are {string.Join(", ", Known)}; pass one of them as --opt KEY[=VALUE] or leave it out");
             }
         }
 
