@@ -35,7 +35,7 @@ public sealed class ResolvConfTests
     public void Upstreams_keep_the_hosts_loopback_resolvers_but_never_the_embedded_address_and_use_port_53()
     {
         var upstreams = ResolvConf.Parse(Host).UpstreamEndpoints();
-        Assert.Equal(["127.0.0.53:53", "192.0.2.53:53", "[fe80::1%2]:53"], upstreams.Select(e => e.ToString()));
+        Assert.Equal(["192.0.2.53:53", "127.0.0.53:53", "[fe80::1%2]:53", "[::1]:53"], upstreams.Select(e => e.ToString())); // in file order
         // systemd-resolved's stub (weftd forwards from the host's namespace, where it answers); never the embedded server itself
         Assert.Equal(["127.0.0.53:53", "[::1]:53"], ResolvConf.Parse("nameserver 127.0.0.11\nnameserver 127.0.0.53\nnameserver ::1\n").UpstreamEndpoints().Select(e => e.ToString()));
     }
