@@ -79,6 +79,40 @@ public sealed class SealKeyTests
         }, iter: 200);
     }
 
+    [Theory]
+    [InlineData("nsec")]
+    [InlineData("bcl")]
+    public void One_key_seals_and_opens_from_several_threads_at_once_exactly_as_from_one(string implementation)
+    {
+        // The VTEP's readers (seal per network, open on the underlay) and probes share one key. Every datagram here has its
+        // own nonce; each thread's results must equal NSec's on one thread (GCM is deterministic), and every open must succeed.
+        var k = SealKit.NewKey();
+        using var key = Make(implementation, k);
+        using var reference = new NSecSealKey(k);
+        const int Threads = 4, Rounds = 3000, Length = 1400;
+        var failures = 0;
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+        {
+            var plaintext = new byte[Length];
+            var sealedHere = new byte[Length + SealFormat.TagSize];
+            var expected = new byte[Length + SealFormat.TagSize];
+            var nonce = new byte[12];
+            for (var i = 0; i < Rounds; i++)
+            {
+                BitConverter.TryWriteBytes(nonce.AsSpan(0, 4), t);
+                BitConverter.TryWriteBytes(nonce.AsSpan(4, 8), (long)i);
+                plaintext.AsSpan().Fill((byte)(t * 31 + i));
+                plaintext.CopyTo(sealedHere, 0);
+                key.Seal(nonce, Aad, sealedHere, Length);
+                plaintext.CopyTo(expected, 0);
+                reference.Seal(nonce, Aad, expected, Length);
+                if (!sealedHere.AsSpan().SequenceEqual(expected) || !key.TryOpen(nonce, Aad, sealedHere) || !sealedHere.AsSpan(0, Length).SequenceEqual(plaintext))
+                    Interlocked.Increment(ref failures);
+            }
+        });
+        Assert.Equal(0, failures);
+    }
+
     [Fact]
     public void A_key_must_have_32_bytes()
     {
