@@ -18,6 +18,14 @@ public abstract class LabCliTest : IDisposable
     protected Task<CliResult> Weft(params string[] args) =>
         CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = Prefix }, args);
 
+    /// <summary>Runs weft and returns its output; fails the test with its error when it fails.</summary>
+    protected async Task<string> MustAsync(params string[] args)
+    {
+        var result = await Weft(args);
+        Assert.True(result.ExitCode == 0, $"weft {string.Join(' ', args)} failed ({result.ExitCode}): {result.Err}{result.Out}");
+        return result.Out;
+    }
+
     /// <summary>Names from <c>ip netns list</c>, the independent observer.</summary>
     protected static IReadOnlyList<string> Namespaces() =>
         [.. Tool.Run("ip", "netns", "list").EnsureSuccess("ip netns list").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];

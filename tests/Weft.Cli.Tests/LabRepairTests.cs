@@ -92,13 +92,6 @@ public sealed class LabRepairTests : LabCliTest
         Assert.Contains("1 received", ping!.Out);
     }
 
-    private async Task<string> MustAsync(params string[] args)
-    {
-        var result = await Weft(args);
-        Assert.True(result.ExitCode == 0, $"weft {string.Join(' ', args)} failed ({result.ExitCode}): {result.Err}{result.Out}");
-        return result.Out;
-    }
-
     private int PidOf(int host) => int.Parse(File.ReadAllText($"/run/weft/{Prefix}-h{host}/weftd.pid").Trim(), CultureInfo.InvariantCulture);
 
     /// <summary><c>ip netns identify PID</c>: the named namespace the process is in, "" when none of the names is its namespace.</summary>
