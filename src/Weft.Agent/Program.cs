@@ -70,7 +70,7 @@ root.SetAction(async (parse, ct) =>
         await app.WaitForShutdownAsync(ct);
         return 0;
     }
-    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Control.Errors.WeftException or Weft.Cluster.ClusterException)
+    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or Weft.Linux.LinuxException or Weft.Control.Errors.WeftException or Weft.Cluster.ClusterException)
     {
         await Console.Error.WriteLineAsync($"Error: {e.Message}");
         return 1;

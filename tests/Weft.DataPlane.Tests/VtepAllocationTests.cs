@@ -2,6 +2,7 @@ using Weft.DataPlane.Seams;
 using Weft.DataPlane.Tests.Fakes;
 using Weft.DataPlane.Tests.Offload;
 using Weft.Wire;
+using static Weft.DataPlane.Tests.Fakes.DirectVtep;
 
 namespace Weft.DataPlane.Tests;
 
@@ -12,28 +13,14 @@ namespace Weft.DataPlane.Tests;
 /// </summary>
 public sealed class VtepAllocationTests : IDisposable
 {
-    private const uint Vni = 4096;
     private const int Rounds = 10_000;
-    private static readonly IPv4Address A = IPv4Address.Parse("10.0.0.2");
-    private static readonly IPv4Address B = IPv4Address.Parse("10.0.0.3");
 
-    private readonly CountingUnderlay _underlay = new();
-    private readonly CountingFrameDevice _device = new();
-    private readonly Vtep _vtep;
-    private readonly PeerEndpoint _peer = PeerEndpoint.Parse("198.51.100.2", 4789);
+    private readonly DirectVtep _host = new(); // not started: the test thread is the reader
     private readonly PacketBuffer[] _one = [new(4096)];
     private readonly PacketBuffer[] _scratch = new PacketBuffer[1];
     private readonly OutboundScratch _outbound = new(1);
 
-    public VtepAllocationTests()
-    {
-        _vtep = new Vtep(_underlay); // not started: the test thread is the reader
-        _vtep.AttachNetwork(Vni, _device);
-        _vtep.Table.SetEndpoint(Vni, MacAddress.FromIPv4(B), B, _peer);
-        _vtep.Table.AddPeer(Vni, PeerEndpoint.Parse("198.51.100.3", 4789));
-    }
-
-    public void Dispose() => _vtep.Dispose();
+    public void Dispose() => _host.Dispose();
 
     [Fact]
     public void Encapsulating_a_unicast_frame_allocates_nothing()
@@ -41,11 +28,11 @@ public sealed class VtepAllocationTests : IDisposable
         _one[0].Load(TcpFrames.Make(false, 1, 0x18, TcpFrames.Payload(1450 - 66)));
         var sent = AllocatedBytes(() =>
         {
-            _vtep.ProcessFromDevice(Vni, _device, _one, _outbound);
+            _host.Vtep.ProcessFromDevice(Vni, _host.Device, _one, _outbound);
             _one[0].TryTrimFront(VxlanHeader.Size);
-        }, () => _underlay.Datagrams);
-        Assert.Equal(_peer, _underlay.Last.To);
-        Assert.Equal(0, _vtep.Counters.Snapshot().TotalDrops);
+        }, () => _host.Underlay.Datagrams);
+        Assert.Equal(PeerOfB, _host.Underlay.Last.To);
+        Assert.Equal(0, _host.Vtep.Counters.Snapshot().TotalDrops);
         Assert.Equal(0, sent);
     }
 
@@ -58,24 +45,24 @@ public sealed class VtepAllocationTests : IDisposable
             var buffer = _one[0];
             buffer.TryPrepend(VxlanHeader.Size, out var header);
             new VxlanHeader(Vni).Write(header);
-            buffer.Peer = _peer.WithPort(50000);
-            _vtep.ProcessFromUnderlay(_one, _scratch);
-        }, () => _device.Frames);
-        Assert.Equal(0, _vtep.Counters.Snapshot().TotalDrops);
+            buffer.Peer = PeerOfB.WithPort(50000);
+            _host.Vtep.ProcessFromUnderlay(_one, _scratch);
+        }, () => _host.Device.Frames);
+        Assert.Equal(0, _host.Vtep.Counters.Snapshot().TotalDrops);
         Assert.Equal(0, bytes);
     }
 
     [Fact]
-    public void Flooding_a_broadcast_to_every_peer_allocates_nothing()
+    public void Flooding_a_broadcast_to_everyPeerOfB_allocates_nothing()
     {
         var broadcast = Frames.Udp(MacAddress.FromIPv4(A), MacAddress.Broadcast, A, IPv4Address.Parse("10.0.0.255"), 5000, 5001, 200);
         _one[0].Load(broadcast);
         var bytes = AllocatedBytes(() =>
         {
-            _vtep.ProcessFromDevice(Vni, _device, _one, _outbound);
+            _host.Vtep.ProcessFromDevice(Vni, _host.Device, _one, _outbound);
             _one[0].TryTrimFront(VxlanHeader.Size);
-        }, () => _underlay.Datagrams / 2); // two peers: two datagrams per round
-        Assert.Equal(_underlay.Datagrams, _vtep.Counters.Snapshot().FloodedCopies);
+        }, () => _host.Underlay.Datagrams / 2); // two peers: two datagrams per round
+        Assert.Equal(_host.Underlay.Datagrams, _host.Vtep.Counters.Snapshot().FloodedCopies);
         Assert.Equal(0, bytes);
     }
 
@@ -86,9 +73,9 @@ public sealed class VtepAllocationTests : IDisposable
         var bytes = AllocatedBytes(() =>
         {
             _one[0].Load(request); // the answer is written over the request
-            _vtep.ProcessFromDevice(Vni, _device, _one, _outbound);
-        }, () => _device.Frames);
-        Assert.Equal(_device.Frames, _vtep.Counters.Snapshot().ArpAnswered);
+            _host.Vtep.ProcessFromDevice(Vni, _host.Device, _one, _outbound);
+        }, () => _host.Device.Frames);
+        Assert.Equal(_host.Device.Frames, _host.Vtep.Counters.Snapshot().ArpAnswered);
         Assert.Equal(0, bytes);
     }
 

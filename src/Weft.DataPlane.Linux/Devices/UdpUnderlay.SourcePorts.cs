@@ -37,16 +37,23 @@ public sealed partial class UdpUnderlay
             {
                 var socket = NetworkNamespace.OpenSocket(namespaceName, localAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
                 senders.Add(socket);
-                socket.Bind(new IPEndPoint(localAddress, 0));
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                }
+                catch (SocketException e)
+                {
+                    throw BindFailed($"UDP source-port socket {i + 1} of {count}", namespaceName, new IPEndPoint(localAddress, 0), e);
+                }
                 SocketFilters.DropEverything(socket);
                 if (largeBuffers) UdpOffloads.SetBuffers(socket, SocketBufferBytes);
             }
             return senders.ToArray();
         }
-        catch (Exception e) when (e is SocketException or Linux.LinuxException)
+        catch
         {
             foreach (var socket in senders) socket.Dispose();
-            throw new IOException($"open {count} UDP source-port sockets on {localAddress}: {e.Message}", e);
+            throw;
         }
     }
 }

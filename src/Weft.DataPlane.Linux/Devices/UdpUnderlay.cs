@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Weft.DataPlane.Offload;
 using Weft.DataPlane.Seams;
+using Weft.Linux;
 using Weft.Linux.Namespaces;
 
 namespace Weft.DataPlane.Devices;
@@ -34,6 +35,9 @@ public sealed partial class UdpUnderlay : IUnderlay
     /// Creates the socket inside <paramref name="namespaceName"/> (null: the current namespace) and binds it to
     /// <paramref name="localAddress"/>:<paramref name="port"/> (0: any free port); with <paramref name="sourcePorts"/> &gt; 0
     /// also that many send-only sockets on free ports of the same address, one per outer source port.
+    /// Failures are <see cref="LinuxException"/>s naming the call, the endpoint, the namespace and the errno, e.g.
+    /// <c>bind UDP underlay 198.51.100.1:4789 in network namespace 'h1': Address already in use (EADDRINUSE)</c>; a namespace
+    /// that does not exist (or vanished) fails with <see cref="NetworkNamespace.Open"/>'s error (<c>open network namespace 'h1' …: ENOENT</c>).
     /// </summary>
     public UdpUnderlay(string? namespaceName, IPAddress localAddress, int port, OffloadSettings? offloads = null, int sourcePorts = 0)
     {
@@ -48,8 +52,7 @@ public sealed partial class UdpUnderlay : IUnderlay
         catch (SocketException e)
         {
             _socket.Dispose();
-            var where = namespaceName is null ? "" : $" in namespace '{namespaceName}'";
-            throw new IOException($"bind UDP underlay {localAddress}:{port}{where}: {e.Message} ({e.SocketErrorCode})", e);
+            throw BindFailed("UDP underlay", namespaceName, new IPEndPoint(localAddress, port), e);
         }
         LocalEndpoint = PeerEndpoint.From((IPEndPoint)_socket.LocalEndPoint!);
         _receiveAddress = new SocketAddress(localAddress.AddressFamily);
@@ -67,6 +70,13 @@ public sealed partial class UdpUnderlay : IUnderlay
     }
 
     public PeerEndpoint LocalEndpoint { get; }
+
+    /// <summary>A failed bind as the rest of Weft.Linux reports it: on Linux a SocketException's native code is the errno.</summary>
+    private static LinuxException BindFailed(string what, string? namespaceName, IPEndPoint endpoint, SocketException e)
+    {
+        var where = namespaceName is null ? "the current network namespace" : $"network namespace '{namespaceName}'";
+        return new LinuxException("bind", $"{what} {endpoint} in {where}", e.NativeErrorCode);
+    }
 
     /// <summary>Packets the kernel refused to send (or with a peer of the wrong family).</summary>
     public long SendDrops => Interlocked.Read(ref _sendDrops);

@@ -1,6 +1,8 @@
 using System.Net;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Seams;
+using Weft.Linux;
+using Weft.Linux.Namespaces;
 using Weft.Linux.Tests.Support;
 using Weft.TestSupport;
 
@@ -103,8 +105,54 @@ public sealed class UdpUnderlayTests : IDisposable
     public void Binding_an_address_the_namespace_does_not_have_fails_naming_it()
     {
         var a = _ns.Create("a");
-        var e = Assert.Throws<IOException>(() => new UdpUnderlay(a, IPAddress.Parse("198.51.100.77"), 4789));
+        var e = Assert.Throws<LinuxException>(() => new UdpUnderlay(a, IPAddress.Parse("198.51.100.77"), 4789));
+        Assert.Equal("bind", e.Operation);
+        Assert.Equal(Errno.EADDRNOTAVAIL, e.ErrorNumber);
         Assert.Contains("198.51.100.77:4789", e.Message);
-        Assert.Contains(a, e.Message);
+        Assert.Contains($"'{a}'", e.Message);
+        Assert.Contains("(EADDRNOTAVAIL)", e.Message);
+    }
+
+    [RootFact("ip", "ss")]
+    public void A_second_underlay_on_the_same_address_and_port_fails_with_eaddrinuse_and_the_first_keeps_working()
+    {
+        var (a, b) = _ns.UnderlayPair();
+        using var first = new UdpUnderlay(b, IPAddress.Parse("198.51.100.2"), 4789);
+
+        var e = Assert.Throws<LinuxException>(() => new UdpUnderlay(b, IPAddress.Parse("198.51.100.2"), 4789));
+        Assert.Equal("bind", e.Operation);
+        Assert.Equal(Errno.EADDRINUSE, e.ErrorNumber);
+        Assert.Contains("198.51.100.2:4789", e.Message);
+        Assert.Contains($"'{b}'", e.Message);
+        Assert.Contains("(EADDRINUSE)", e.Message);
+
+        // ss (an independent observer) still sees exactly one socket on the port, and it still receives.
+        var listening = Ip.Exec(b, "ss", "-H", "-u", "-a", "-n").StdOut.Split('\n').Count(l => l.Contains("198.51.100.2:4789"));
+        Assert.Equal(1, listening);
+        using var sender = new UdpUnderlay(a, IPAddress.Parse("198.51.100.1"), 0);
+        var datagram = new PacketBuffer();
+        datagram.Load([0x08, 0, 0, 0, 0, 0, 42, 0, 7]);
+        datagram.Peer = first.LocalEndpoint;
+        sender.Send([datagram]);
+        Assert.Equal(0, sender.SendDrops);
+        var incoming = new[] { new PacketBuffer() };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, first.Receive(incoming, cts.Token));
+        Assert.Equal(sender.LocalEndpoint, incoming[0].Peer);
+        Assert.Equal(datagram.Data.ToArray(), incoming[0].Data.ToArray());
+    }
+
+    [RootFact("ip")]
+    public void Opening_an_underlay_in_a_namespace_that_vanished_fails_naming_the_namespace()
+    {
+        var gone = _ns.Create("gone");
+        NetworkNamespace.Delete(gone);
+        Assert.False(NetworkNamespace.Exists(gone));
+        Assert.DoesNotContain(gone, Tool.Run("ip", "netns", "list").StdOut);
+
+        var e = Assert.Throws<LinuxException>(() => new UdpUnderlay(gone, IPAddress.Loopback, 4789));
+        Assert.Equal(Errno.ENOENT, e.ErrorNumber);
+        Assert.Contains($"network namespace '{gone}'", e.Message);
+        Assert.Contains("(ENOENT)", e.Message);
     }
 }
