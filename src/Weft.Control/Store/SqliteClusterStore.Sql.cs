@@ -54,6 +54,7 @@ public sealed partial class SqliteClusterStore
         private readonly long _startCompacted;
         private readonly List<WatchEvent> _events = [];
         private bool _committed;
+        private bool _replacesSecret;
 
         public WriteScope(SqliteClusterStore store)
         {
@@ -74,6 +75,7 @@ public sealed partial class SqliteClusterStore
                 ON CONFLICT(key) DO UPDATE SET value = $v, mod_rev = $m, version = $ver, lease = $l
                 """,
                 ("$k", key), ("$v", kv.Value.ToArray()), ("$c", kv.CreateRevision), ("$m", revision), ("$ver", kv.Version), ("$l", lease));
+            _replacesSecret |= existing is not null && IsSecret(key);
             Record(WatchEventType.Put, kv);
             return revision;
         }
@@ -82,12 +84,19 @@ public sealed partial class SqliteClusterStore
         {
             var revision = ++_store._revision;
             _store.Execute(Tx, "DELETE FROM kv WHERE key = $k", ("$k", existing.Key));
+            _replacesSecret |= IsSecret(existing.Key);
             Record(WatchEventType.Delete, new KeyValue(existing.Key, Array.Empty<byte>(), existing.CreateRevision, revision, existing.Version, existing.Lease));
             return revision;
         }
 
+        /// <summary>A secret's value is left out of the history row and the event: watchers of secrets/ must Get the key.</summary>
         private void Record(WatchEventType type, KeyValue kv)
         {
+            if (IsSecret(kv.Key))
+            {
+                kv = kv with { Value = Array.Empty<byte>() };
+            }
+
             _store.Execute(Tx, """
                 INSERT INTO changes(revision, type, key, value, create_rev, version, lease) VALUES ($r, $t, $k, $v, $c, $ver, $l)
                 """,
@@ -107,6 +116,8 @@ public sealed partial class SqliteClusterStore
             Tx.Commit();
             _committed = true;
             _store.Publish(_events);
+            _store._secretPagesInWal |= _replacesSecret;
+            _store.EraseSecretPagesFromWal();
         }
 
         public void Dispose()

@@ -10,11 +10,18 @@ namespace Weft.Control.Store;
 /// SQLite transaction, so concurrent callers are serialised exactly like etcd's single raft log and revisions are strictly
 /// monotonic. WAL journal with synchronous=FULL, so a committed write survives a crash. Tables: <c>kv</c> (current keys with
 /// etcd revisions), <c>changes</c> (one row per revision: the watch history, which is what lets a watcher resume from a
-/// revision after a restart; never compacted today), <c>leases</c> (TTL and absolute expiry) and <c>meta</c> (revision and
+/// revision after a restart; compacted once it holds twice the retention), <c>leases</c> (TTL and absolute expiry) and <c>meta</c> (revision and
 /// lease-id counters). Lease expiry is driven by <see cref="TimeProvider"/>: a timer reaps due leases periodically and every
 /// operation reaps first, so with a fake clock expiry is deterministic. Reaping deletes the lease's keys, one revision and one
 /// Delete watch event per key. On open, surviving leases get a fresh TTL (as etcd does on leader change), so a manager restart
 /// does not drop every node at once. The file must be owned by one store instance at a time.
+/// </para>
+/// <para>
+/// Secrets. Keys under <see cref="Model.Keys.SecretsPrefix"/> (network keys) are recorded in the history and handed to
+/// watchers WITHOUT their value (an empty one): secrets must be read with Get/List, never from watch events. With
+/// secure_delete=ON, SQLite zeroes the bytes of deleted rows, and after a secret is overwritten or deleted a TRUNCATE
+/// checkpoint empties the WAL, so a retired key's bytes do not stay in any of the store's files. Opening a store written
+/// by an older version blanks secret values found in its history.
 /// </para>
 /// </summary>
 public sealed partial class SqliteClusterStore : IClusterStore
@@ -51,8 +58,9 @@ public sealed partial class SqliteClusterStore : IClusterStore
         try
         {
             _db.Open();
-            Execute(null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+            Execute(null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;");
             CreateSchema();
+            BlankSecretHistory();
             _revision = ReadCounter(null, RevisionCounter);
             _compacted = ReadCounter(null, CompactedCounter);
             RenewLeasesAfterOpen();
@@ -84,7 +92,14 @@ public sealed partial class SqliteClusterStore : IClusterStore
             }
 
             _watchers.Clear();
-            _db.Dispose();
+            try
+            {
+                EraseSecretPagesFromWal();
+            }
+            finally
+            {
+                _db.Dispose();
+            }
         }
 
         return ValueTask.CompletedTask;
