@@ -143,6 +143,16 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         return meta;
     }
 
+    /// <summary>
+    /// Like <see cref="RotateAsync"/> on behalf of host <paramref name="nodeName"/>, only if that host has an endpoint on
+    /// network <paramref name="networkId"/>; otherwise <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public async Task<NetworkKeyMeta> RotateForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        var network = await RequireMemberAsync(networkId, nodeName, "rotate keys", cancellationToken).ConfigureAwait(false);
+        return await RotateAsync(network, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The keys of encrypted <paramref name="network"/> (made now if it has none yet).</summary>
     public async Task<NetworkKeys> GetAsync(Network network, CancellationToken cancellationToken = default)
     {
