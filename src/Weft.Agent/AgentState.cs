@@ -218,7 +218,7 @@ public sealed partial class AgentState : IAsyncDisposable
     {
         var listen = new IPEndPoint(credentials.Identity.Address, port ?? _options.ClusterPort);
         var server = ManagerChannel.Start(credentials, _localStore, new ChannelOptions { Listen = listen, IsNodeAllowed = IsNodeAllowed }, _logger,
-            mapMore: router => new KeyService(LocalKeys, _localStore).MapTo(router), nodeCertificateValidity: _options.NodeCertificateValidity);
+            mapMore: router => new KeyService(LocalKeys).MapTo(router), nodeCertificateValidity: _options.NodeCertificateValidity);
         _manager = credentials;
         _server = server;
         Role = ClusterRole.Manager;

@@ -32,7 +32,7 @@ internal sealed class TestCluster : IAsyncDisposable
             },
             mapMore: router =>
             {
-                new KeyService(new NetworkKeyService(store), store).MapTo(router);
+                new KeyService(new NetworkKeyService(store)).MapTo(router);
                 router.MapUnary<EchoRequest, EchoResponse>("test.echo", (context, request, _) =>
                 {
                     Interlocked.Increment(ref _handlerCalls);

@@ -5,6 +5,8 @@
 // Only nodes with a certificate from the cluster CA reach these methods (join connections cannot).
 // Keys under secrets/ (network keys) are private to the manager: every remote operation naming one is refused, and lists and
 // watches of a wider prefix leave them out. Keys reach member hosts only through keys.get, which checks membership.
+// Writes have two more rules (RemoteWriteRules): keymeta/ is written by the manager only, and a node writes only its own
+// keyinstalled/<network>/<node> confirmations.
 using System.Runtime.CompilerServices;
 using Weft.Cluster.Channel;
 using Weft.Control.Store;
@@ -23,12 +25,12 @@ public sealed class StoreService(IClusterStore store)
         router.MapUnary<PrefixRequest, ListResponse>(StoreMethods.List, async (_, r, ct) =>
             new ListResponse((await store.ListAsync(PublicPrefix(r.Prefix, "list"), ct).ConfigureAwait(false))
                 .Where(kv => !IsSecret(kv.Key)).Select(KvDto.From).ToList()));
-        router.MapUnary<PutRequest, RevisionResponse>(StoreMethods.Put, async (_, r, ct) =>
-            new RevisionResponse(await store.PutAsync(Public(r.Key, "put"), r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
-        router.MapUnary<CasRequest, BoolResponse>(StoreMethods.CompareAndSwap, async (_, r, ct) =>
-            new BoolResponse(await store.CompareAndSwapAsync(Public(r.Key, "compare-and-swap"), r.ExpectedModRevision, r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
-        router.MapUnary<DeleteRequest, BoolResponse>(StoreMethods.Delete, async (_, r, ct) =>
-            new BoolResponse(await store.DeleteAsync(Public(r.Key, "delete"), r.ExpectedModRevision, ct).ConfigureAwait(false)));
+        router.MapUnary<PutRequest, RevisionResponse>(StoreMethods.Put, async (caller, r, ct) =>
+            new RevisionResponse(await store.PutAsync(Writable(caller, r.Key, "put"), r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
+        router.MapUnary<CasRequest, BoolResponse>(StoreMethods.CompareAndSwap, async (caller, r, ct) =>
+            new BoolResponse(await store.CompareAndSwapAsync(Writable(caller, r.Key, "compare-and-swap"), r.ExpectedModRevision, r.Value ?? [], r.Lease, ct).ConfigureAwait(false)));
+        router.MapUnary<DeleteRequest, BoolResponse>(StoreMethods.Delete, async (caller, r, ct) =>
+            new BoolResponse(await store.DeleteAsync(Writable(caller, r.Key, "delete"), r.ExpectedModRevision, ct).ConfigureAwait(false)));
         router.MapUnary<GrantRequest, LeaseResponse>(StoreMethods.GrantLease, async (_, r, ct) =>
             new LeaseResponse(await store.GrantLeaseAsync(TimeSpan.FromMilliseconds(r.TtlMilliseconds), ct).ConfigureAwait(false)));
         router.MapUnary<LeaseRequest, BoolResponse>(StoreMethods.KeepAlive, async (_, r, ct) =>
@@ -58,6 +60,9 @@ public sealed class StoreService(IClusterStore store)
     private static string Public(string key, string operation) => IsSecret(key)
         ? throw new UnauthorizedAccessException($"store {operation} '{key}' refused: keys under {SecretPrefix} are private to the manager")
         : key;
+
+    private static string Writable(CallContext caller, string key, string operation) =>
+        RemoteWriteRules.Writable(caller, Public(key, operation), operation);
 
     private static string PublicPrefix(string prefix, string operation) => IsSecret(prefix)
         ? throw new UnauthorizedAccessException($"store {operation} of prefix '{prefix}' refused: keys under {SecretPrefix} are private to the manager")

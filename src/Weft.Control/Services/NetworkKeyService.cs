@@ -6,7 +6,10 @@
 // manager resumes it: add epoch e+1 (members install it) → after ActivateDelay, once every member host confirmed it installed
 // (keyinstalled/<networkId>/<host>, written by each member; at most ConfirmTimeout later) send with e+1 → after Overlap
 // retire e.
-// The secret is always written before the metadata that names its epoch, so a host woken by keymeta finds the key.
+// The secret is always written before the metadata that names its epoch, so a host woken by keymeta finds the key. The two
+// writes are separate, so once the secret is written the metadata follows regardless of the caller's cancellation; a crash
+// between them leaves a key in the secret that keymeta does not name. Such a leftover is never handed out (keys are
+// filtered by keymeta), and the next epoch is counted past it and drops it, so every epoch keeps exactly one key.
 // A host whose key ring is new (weftd restarted, or the host left the network and rejoined) lost its replay windows, so it
 // asks for a *fresh* epoch and accepts inbound only that one and later ones: the newest epoch if a rotation is under way and
 // it is not the send epoch yet (nobody has sealed with it: activation happens only here, under the same gate), else a new
@@ -75,12 +78,13 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
             var meta = await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false);
             var secret = await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false);
             var before = meta;
-            if (meta is null || secret is null || !meta.Epochs.All(e => secret.Keys.Any(k => k.Epoch == e.Epoch)))
+            if (meta is null || secret is null || !meta.Epochs.All(e => secret.Keys.Count(k => k.Epoch == e.Epoch) == 1))
             {
-                // First keys (or a damaged pair, which is replaced: hosts re-key on the new epoch).
-                var first = (meta?.Epochs.Max(e => e.Epoch) ?? 0) + 1;
+                // First keys (or a damaged pair — an epoch without a key, or with two, as a rotation interrupted before
+                // this was fixed could leave — which is replaced: hosts re-key on the new epoch).
+                var first = Math.Max(meta?.Epochs.Max(e => e.Epoch) ?? 0, secret?.Keys.Select(k => k.Epoch).DefaultIfEmpty(0u).Max() ?? 0) + 1;
                 secret = new NetworkKeySecret { Keys = [new EpochKey(first, RandomNumberGenerator.GetBytes(KeySize))] };
-                await WriteSecretAsync(network.Id, secret, cancellationToken).ConfigureAwait(false);
+                await WriteSecretAsync(network.Id, secret).ConfigureAwait(false);
                 meta = new NetworkKeyMeta
                 {
                     NetworkId = network.Id, Epochs = [new KeyEpochMeta(first, now)], SendEpoch = first, NextRotation = now + Interval(network),
@@ -98,16 +102,16 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
             }
             if (meta.ActivateAt is null && meta.RetireAt is null && meta.NextRotation <= now)
             {
-                meta = await AddEpochAsync(network, meta, secret, now, cancellationToken).ConfigureAwait(false);
+                meta = await AddEpochAsync(network, meta, secret, now).ConfigureAwait(false);
             }
             if (!ReferenceEquals(meta, before))
             {
-                await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
+                await WriteMetaAsync(meta).ConfigureAwait(false);
                 // Keys of retired epochs are erased from the store once no metadata names them.
                 var live = meta.Epochs.Select(e => e.Epoch).ToHashSet();
-                var current = await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false) ?? secret;
+                var current = await ReadSecretAsync(network.Id, CancellationToken.None).ConfigureAwait(false) ?? secret;
                 if (current.Keys.Any(k => !live.Contains(k.Epoch)))
-                    await WriteSecretAsync(network.Id, new NetworkKeySecret { Keys = current.Keys.Where(k => live.Contains(k.Epoch)).ToList() }, cancellationToken).ConfigureAwait(false);
+                    await WriteSecretAsync(network.Id, new NetworkKeySecret { Keys = current.Keys.Where(k => live.Contains(k.Epoch)).ToList() }).ConfigureAwait(false);
             }
             return meta;
         }
@@ -128,8 +132,8 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         {
             meta = (await ReadMetaAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
             var secret = (await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
-            meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
+            meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow()).ConfigureAwait(false);
+            await WriteMetaAsync(meta).ConfigureAwait(false);
         }
         finally
         {
@@ -137,6 +141,16 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         }
         Rotated?.Invoke();
         return meta;
+    }
+
+    /// <summary>
+    /// Like <see cref="RotateAsync"/> on behalf of host <paramref name="nodeName"/>, only if that host has an endpoint on
+    /// network <paramref name="networkId"/>; otherwise <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public async Task<NetworkKeyMeta> RotateForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
+    {
+        var network = await RequireMemberAsync(networkId, nodeName, "rotate keys", cancellationToken).ConfigureAwait(false);
+        return await RotateAsync(network, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The keys of encrypted <paramref name="network"/> (made now if it has none yet).</summary>
@@ -201,8 +215,8 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
             if (fresh <= meta.SendEpoch)
             {
                 var secret = (await ReadSecretAsync(network.Id, cancellationToken).ConfigureAwait(false))!;
-                meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                await WriteMetaAsync(meta, cancellationToken).ConfigureAwait(false);
+                meta = await AddEpochAsync(network, meta, secret, _time.GetUtcNow()).ConfigureAwait(false);
+                await WriteMetaAsync(meta).ConfigureAwait(false);
                 fresh = meta.Epochs.Max(e => e.Epoch);
                 rotated = true;
             }
@@ -237,11 +251,18 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         if (!network.Encrypted) throw new WeftInvalidArgumentException($"network {network.Name} is not encrypted: nothing to rotate");
     }
 
-    private async Task<NetworkKeyMeta> AddEpochAsync(Network network, NetworkKeyMeta meta, NetworkKeySecret secret, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a new epoch's key to the secret (written here, not cancellable once begun: the caller writes the returned
+    /// metadata next, also without cancellation). The epoch follows every epoch named in <paramref name="meta"/> or present
+    /// in <paramref name="secret"/>, and keys keymeta does not name (left by a rotation interrupted between the two writes)
+    /// are dropped, so no epoch ever has two keys.
+    /// </summary>
+    private async Task<NetworkKeyMeta> AddEpochAsync(Network network, NetworkKeyMeta meta, NetworkKeySecret secret, DateTimeOffset now)
     {
-        var epoch = meta.Epochs.Max(e => e.Epoch) + 1;
-        var keys = secret.Keys.Append(new EpochKey(epoch, RandomNumberGenerator.GetBytes(KeySize))).ToList();
-        await WriteSecretAsync(network.Id, new NetworkKeySecret { Keys = keys }, cancellationToken).ConfigureAwait(false);
+        var named = meta.Epochs.Select(e => e.Epoch).ToHashSet();
+        var epoch = Math.Max(named.Max(), secret.Keys.Select(k => k.Epoch).DefaultIfEmpty(0u).Max()) + 1;
+        var keys = secret.Keys.Where(k => named.Contains(k.Epoch)).Append(new EpochKey(epoch, RandomNumberGenerator.GetBytes(KeySize))).ToList();
+        await WriteSecretAsync(network.Id, new NetworkKeySecret { Keys = keys }).ConfigureAwait(false);
         return meta with
         {
             Epochs = [.. meta.Epochs, new KeyEpochMeta(epoch, now)],
@@ -258,9 +279,10 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     private async Task<NetworkKeySecret?> ReadSecretAsync(string networkId, CancellationToken cancellationToken) =>
         await store.GetAsync(Keys.SecretKeys(networkId), cancellationToken).ConfigureAwait(false) is { } kv ? ModelJson.Deserialize<NetworkKeySecret>(kv.Value) : null;
 
-    private Task WriteMetaAsync(NetworkKeyMeta meta, CancellationToken cancellationToken) =>
-        store.PutAsync(Keys.KeyMeta(meta.NetworkId), ModelJson.Serialize(meta), cancellationToken: cancellationToken);
+    // Writes of the secret/keymeta pair are never cancelled: a caller's cancellation must not split them.
+    private Task WriteMetaAsync(NetworkKeyMeta meta) =>
+        store.PutAsync(Keys.KeyMeta(meta.NetworkId), ModelJson.Serialize(meta), cancellationToken: CancellationToken.None);
 
-    private Task WriteSecretAsync(string networkId, NetworkKeySecret secret, CancellationToken cancellationToken) =>
-        store.PutAsync(Keys.SecretKeys(networkId), ModelJson.Serialize(secret), cancellationToken: cancellationToken);
+    private Task WriteSecretAsync(string networkId, NetworkKeySecret secret) =>
+        store.PutAsync(Keys.SecretKeys(networkId), ModelJson.Serialize(secret), cancellationToken: CancellationToken.None);
 }

@@ -6,7 +6,7 @@ namespace Weft.Cluster.Tests.KeyDistribution;
 
 /// <summary>
 /// keys.get and keys.get-fresh over the real channel: a host with an endpoint on the network gets its keys (with a fresh
-/// epoch when it asks for one), any other host is refused.
+/// epoch when it asks for one) and may rotate them; any other host is refused.
 /// </summary>
 public sealed class KeyServiceTests : ClusterTest
 {
@@ -49,12 +49,15 @@ public sealed class KeyServiceTests : ClusterTest
     }
 
     [Fact]
-    public async Task A_worker_can_rotate_an_encrypted_network_but_not_a_plain_one()
+    public async Task A_member_can_rotate_an_encrypted_network_but_not_a_plain_one_and_a_non_member_is_refused()
     {
         var plane = new ControlPlane(Cluster.Store);
         var secure = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "secure", Options = new Dictionary<string, string> { ["encrypted"] = "" } });
         var plain = await plane.Networks.CreateAsync(new NetworkCreateRequest { Name = "plain" });
+        await plane.Endpoints.CreateAsync(secure.Id, "c1", "worker-a", newContainer: true);
+        await plane.Endpoints.CreateAsync(plain.Id, "c2", "worker-a", newContainer: true);
         using var worker = await Cluster.JoinAsync("worker-a");
+        using var outsider = await Cluster.JoinAsync("worker-b");
         var client = new KeyClient(Cluster.Client(worker));
 
         var meta = await client.RotateAsync(secure.Id);
@@ -62,5 +65,9 @@ public sealed class KeyServiceTests : ClusterTest
         Assert.Equal(1u, meta.SendEpoch);
         var e = await Assert.ThrowsAsync<WeftInvalidArgumentException>(() => client.RotateAsync(plain.Id));
         Assert.Equal("network plain is not encrypted: nothing to rotate", e.Message);
+
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(Cluster.Client(outsider)).RotateAsync(secure.Id));
+        Assert.Equal("rotate keys of network secure refused: host worker-b has no endpoint on it", refused.Message);
+        Assert.Equal([1u, 2u], (await new NetworkKeyService(Cluster.Store).GetAsync(secure)).Meta.Epochs.Select(k => k.Epoch)); // no rotation
     }
 }
