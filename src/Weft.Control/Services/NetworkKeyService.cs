@@ -149,7 +149,8 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     /// </summary>
     public async Task<NetworkKeyMeta> RotateForMemberAsync(string networkId, string nodeName, CancellationToken cancellationToken = default)
     {
-        var network = await RequireMemberAsync(networkId, nodeName, "rotate keys", cancellationToken).ConfigureAwait(false);
+        var network = await RequireMemberAsync(networkId, nodeName, "rotate keys", cancellationToken,
+            "; run 'weft network rotate-key' against the manager or a host with a container on the network").ConfigureAwait(false);
         return await RotateAsync(network, cancellationToken).ConfigureAwait(false);
     }
 
@@ -174,14 +175,14 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
         return await GetAsync(network, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Network> RequireMemberAsync(string networkId, string nodeName, string operation, CancellationToken cancellationToken)
+    private async Task<Network> RequireMemberAsync(string networkId, string nodeName, string operation, CancellationToken cancellationToken, string remedy = "")
     {
         var network = await store.GetAsync(Keys.Network(networkId), cancellationToken).ConfigureAwait(false) is { } kv
             ? ModelJson.Deserialize<Network>(kv.Value)
             : throw new WeftNotFoundException($"{operation} of network {networkId}: no such network");
         var endpoints = await store.ListAsync(Keys.Endpoints(network.Id), cancellationToken).ConfigureAwait(false);
         if (!endpoints.Any(e => ModelJson.Deserialize<Endpoint>(e.Value).Host == nodeName))
-            throw new UnauthorizedAccessException($"{operation} of network {network.Name} refused: host {nodeName} has no endpoint on it");
+            throw new UnauthorizedAccessException($"{operation} of network {network.Name} refused: host {nodeName} has no endpoint on it{remedy}");
         return network;
     }
 

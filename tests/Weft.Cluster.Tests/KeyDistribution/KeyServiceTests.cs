@@ -67,7 +67,7 @@ public sealed class KeyServiceTests : ClusterTest
         Assert.Equal("network plain is not encrypted: nothing to rotate", e.Message);
 
         var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => new KeyClient(Cluster.Client(outsider)).RotateAsync(secure.Id));
-        Assert.Equal("rotate keys of network secure refused: host worker-b has no endpoint on it", refused.Message);
+        Assert.Equal("rotate keys of network secure refused: host worker-b has no endpoint on it; run 'weft network rotate-key' against the manager or a host with a container on the network", refused.Message);
         Assert.Equal([1u, 2u], (await new NetworkKeyService(Cluster.Store).GetAsync(secure)).Meta.Epochs.Select(k => k.Epoch)); // no rotation
     }
 }
