@@ -72,6 +72,30 @@ public sealed class EncryptedRestartTests(EncryptedLab lab) : IClassFixture<Encr
         }
     }
 
+    [RootFact("ip", "ping")]
+    public void A_host_that_rejoins_after_a_rotation_accepts_only_epochs_it_never_held_without_asking_for_a_fresh_one()
+    {
+        AssertEncAReachesEncB(TimeSpan.FromSeconds(15));
+        var held = Ring(2)!.Epochs.Max();
+
+        // h2's last container leaves: its ring (and its replay windows) go. The network rotates while h2 is away.
+        lab.Must("-H", "h2", "rm", "enc-b");
+        Assert.True(CliLab.Eventually(() => Ring(2) is null, TimeSpan.FromSeconds(5)), "h2 dropped its key ring");
+        lab.Must("-H", "h1", "network", "rotate-key", "secure-net");
+        Assert.True(CliLab.Eventually(() => KeyEpoch() > held, TimeSpan.FromSeconds(15)), $"the network rotated past epoch {held}");
+        var rotated = KeyEpoch();
+
+        // h2 rejoins: a new ring floored just above what h2 held (its held-epochs record), with no fresh rotation needed.
+        lab.Must("-H", "h2", "run", "-d", "--name", "enc-b", "--network", "secure-net");
+        Assert.True(CliLab.Eventually(() => Ring(2)?.SendEpoch is not null, TimeSpan.FromSeconds(10)), "h2 has keys again");
+        Assert.Equal(held + 1, Ring(2)!.ReceiveFrom);
+        AssertEncAReachesEncB(TimeSpan.FromSeconds(15));
+        Assert.Equal(rotated, KeyEpoch()); // the rejoin started no rotation of its own
+    }
+
+    private uint KeyEpoch() =>
+        uint.Parse(lab.Must("-H", "h1", "network", "inspect", "secure-net", "--format", "{{.KeyEpoch}}").Trim(), CultureInfo.InvariantCulture);
+
     private void AssertEncAReachesEncB(TimeSpan within) =>
         Assert.True(CliLab.Eventually(() => lab.Weft("-H", "h1", "exec", "enc-a", "ping", "-c", "1", "-W", "1", "enc-b").ExitCode == 0, within),
             $"enc-a reaches enc-b within {within.TotalSeconds} s");
