@@ -18,14 +18,16 @@ public sealed class DownNodeClock(TimeProvider time)
     {
         var now = time.GetUtcNow();
         var past = new List<Node>();
+        var down = nodes.Where(n => n.State == NodeState.Down).ToList();
+        var downIds = down.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         lock (_gate)
         {
-            foreach (var gone in _downSince.Keys.Where(id => !nodes.Any(n => n.Id == id && n.State == NodeState.Down)).ToList())
+            foreach (var gone in _downSince.Keys.Where(id => !downIds.Contains(id)).ToList())
             {
                 _downSince.Remove(gone);
             }
 
-            foreach (var node in nodes.Where(n => n.State == NodeState.Down))
+            foreach (var node in down)
             {
                 if (!_downSince.TryGetValue(node.Id, out var since))
                 {

@@ -82,7 +82,7 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
             {
                 // First keys (or a damaged pair — an epoch without a key, or with two, as a rotation interrupted before
                 // this was fixed could leave — which is replaced: hosts re-key on the new epoch).
-                var first = Math.Max(meta?.Epochs.Max(e => e.Epoch) ?? 0, secret?.Keys.Select(k => k.Epoch).DefaultIfEmpty(0u).Max() ?? 0) + 1;
+                var first = NextEpoch(meta, secret);
                 secret = new NetworkKeySecret { Keys = [new EpochKey(first, RandomNumberGenerator.GetBytes(KeySize))] };
                 await WriteSecretAsync(network.Id, secret).ConfigureAwait(false);
                 meta = new NetworkKeyMeta
@@ -261,7 +261,7 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
     private async Task<NetworkKeyMeta> AddEpochAsync(Network network, NetworkKeyMeta meta, NetworkKeySecret secret, DateTimeOffset now)
     {
         var named = meta.Epochs.Select(e => e.Epoch).ToHashSet();
-        var epoch = Math.Max(named.Max(), secret.Keys.Select(k => k.Epoch).DefaultIfEmpty(0u).Max()) + 1;
+        var epoch = NextEpoch(meta, secret);
         var keys = secret.Keys.Where(k => named.Contains(k.Epoch)).Append(new EpochKey(epoch, RandomNumberGenerator.GetBytes(KeySize))).ToList();
         await WriteSecretAsync(network.Id, new NetworkKeySecret { Keys = keys }).ConfigureAwait(false);
         return meta with
@@ -276,6 +276,10 @@ public sealed class NetworkKeyService(IClusterStore store, TimeProvider? time = 
 
     private async Task<NetworkKeyMeta?> ReadMetaAsync(string networkId, CancellationToken cancellationToken) =>
         await store.GetAsync(Keys.KeyMeta(networkId), cancellationToken).ConfigureAwait(false) is { } kv ? ModelJson.Deserialize<NetworkKeyMeta>(kv.Value) : null;
+
+    /// <summary>The epoch after every one keymeta names or the secret holds (a leftover of an interrupted rotation included).</summary>
+    private static uint NextEpoch(NetworkKeyMeta? meta, NetworkKeySecret? secret) =>
+        Math.Max(meta?.Epochs.Max(e => e.Epoch) ?? 0, secret?.Keys.Select(k => k.Epoch).DefaultIfEmpty(0u).Max() ?? 0) + 1;
 
     private async Task<NetworkKeySecret?> ReadSecretAsync(string networkId, CancellationToken cancellationToken) =>
         await store.GetAsync(Keys.SecretKeys(networkId), cancellationToken).ConfigureAwait(false) is { } kv ? ModelJson.Deserialize<NetworkKeySecret>(kv.Value) : null;
