@@ -44,4 +44,19 @@ public sealed record AgentOptions
 
     /// <summary>Lifetime of the node certificates this node issues as manager (its own and the workers'); renewed at two thirds.</summary>
     public TimeSpan NodeCertificateValidity { get; init; } = Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity;
+
+    /// <summary>
+    /// Directory where weftd serves Docker's network and IPAM plugin API as <c>weft.sock</c> (dockerd discovers plugins
+    /// in <c>/run/docker/plugins</c>); null: no Docker plugin.
+    /// </summary>
+    public string? DockerPluginDirectory { get; init; }
+
+    /// <summary>The local dockerd's Engine API (e.g. <c>unix:///var/run/docker.sock</c>); null: no Docker.</summary>
+    public string? DockerHost { get; init; }
+
+    /// <summary>
+    /// Loopback address in the host's namespace where weftd answers container names for runtimes' own resolvers (Docker's
+    /// embedded DNS forwards names it does not know to the resolv.conf dockerd reads); null: not served.
+    /// </summary>
+    public string? HostDns { get; init; }
 }

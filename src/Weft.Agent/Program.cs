@@ -44,8 +44,23 @@ heartbeatTtl.Validators.Add(r =>
     if (!Weft.Control.Services.GoDuration.TryParse(text, out var d) || d < TimeSpan.FromSeconds(1))
         r.AddError($"--heartbeat-ttl must be a duration of at least 1s, like 15s or 1m, not '{text}'");
 });
+var dockerPluginDir = new Option<string>("--docker-plugin-dir")
+{
+    Description = "Directory where weftd serves Docker's network and IPAM plugin (weft.sock); dockerd looks in /run/docker/plugins; empty: no Docker plugin",
+    DefaultValueFactory = _ => "/run/docker/plugins",
+};
+var dockerHost = new Option<string>("--docker-host")
+{
+    Description = "The local dockerd's API socket, for creating Weft's networks there and naming Docker containers; empty: none",
+    DefaultValueFactory = _ => "unix:///var/run/docker.sock",
+};
+var hostDns = new Option<string>("--host-dns")
+{
+    Description = "Loopback address in the host's namespace where weftd answers container names for Docker's embedded DNS (list it first in the resolv.conf dockerd reads); empty: none",
+    DefaultValueFactory = _ => "",
+};
 dataPath.AcceptOnlyFromAmong("userspace", "off");
-var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity, heartbeatTtl };
+var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity, heartbeatTtl, dockerPluginDir, dockerHost, hostDns };
 root.SetAction(async (parse, ct) =>
 {
     var options = new AgentOptions
@@ -61,6 +76,9 @@ root.SetAction(async (parse, ct) =>
         VxlanPort = parse.GetValue(vxlanPort),
         SourcePorts = parse.GetValue(sourcePorts),
         HeartbeatTtl = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(heartbeatTtl)!, out var ttl) ? ttl : Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,
+        DockerPluginDirectory = NullIfEmpty(parse.GetValue(dockerPluginDir)),
+        DockerHost = NullIfEmpty(parse.GetValue(dockerHost)),
+        HostDns = NullIfEmpty(parse.GetValue(hostDns)),
         NodeCertificateValidity = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(certValidity)!, out var validity) ? validity : Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
     };
     try
@@ -77,3 +95,5 @@ root.SetAction(async (parse, ct) =>
     }
 });
 return await root.Parse(args).InvokeAsync();
+
+static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
