@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Weft.Agent.Docker;
 using Weft.Api;
 
 namespace Weft.Agent;
@@ -31,11 +32,22 @@ public static class AgentHost
         Directory.CreateDirectory(options.DataDir, DataDirMode);
         File.SetUnixFileMode(options.DataDir, DataDirMode);
         PrepareSocketPath(options.SocketPath);
+        var pluginSocket = AgentServices.DockerPluginSocket(options);
+        if (pluginSocket is not null) PrepareSocketPath(pluginSocket);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.DataDir });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(options.SocketPath));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenUnixSocket(options.SocketPath);
+            if (pluginSocket is not null) // dockerd finds the plugin by this file; its connections are marked for the plugin routes
+                kestrel.ListenUnixSocket(pluginSocket, listen => listen.Use(next => connection =>
+                {
+                    connection.Items[DockerPluginEndpoints.ConnectionMark] = true;
+                    return next(connection);
+                }));
+        });
         builder.Services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, WeftApiJsonContext.Default);
@@ -54,9 +66,14 @@ public static class AgentHost
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             File.SetUnixFileMode(options.SocketPath, SocketMode);
+            if (pluginSocket is not null) File.SetUnixFileMode(pluginSocket, SocketMode);
             Log.Listening(logger, SystemEndpoints.Version, options.SocketPath, options.NodeName, options.DataDir);
         });
-        app.Lifetime.ApplicationStopped.Register(() => File.Delete(options.SocketPath));
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            File.Delete(options.SocketPath);
+            if (pluginSocket is not null) File.Delete(pluginSocket);
+        });
         return app;
     }
 

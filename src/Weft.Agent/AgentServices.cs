@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Agent.DataPath;
+using Weft.Agent.Docker;
 using Weft.DataPlane;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Host;
@@ -36,6 +37,23 @@ internal static partial class AgentServices
         services.AddHostedService<NetworkKeyScheduler>();
         services.AddHostedService<CertificateRenewal>();
         if (options.DataPath) AddDataPath(services, options);
+        if (DockerPluginSocket(options) is not null) AddDockerPlugin(services, options);
+    }
+
+    /// <summary>The socket of Docker's plugin API (<c>weft.sock</c> in <c>--docker-plugin-dir</c>), or null when weftd serves none.</summary>
+    public static string? DockerPluginSocket(AgentOptions options) =>
+        options.DockerPluginDirectory is { } dir && options.DockerHost is not null ? Path.Combine(dir, "weft.sock") : null;
+
+    /// <summary>Docker's network and IPAM plugin, and the sync that makes Weft's networks on this host's dockerd.</summary>
+    private static void AddDockerPlugin(IServiceCollection services, AgentOptions options)
+    {
+        services.AddSingleton(_ => new DockerEngine(options.DockerHost!));
+        services.AddSingleton(provider => new DockerNetworkMap(() => provider.GetRequiredService<AgentState>().Control.Store, options.NodeName));
+        services.AddSingleton<DockerNames>();
+        services.AddSingleton<DockerIpamDriver>();
+        services.AddSingleton<DockerNetworkDriver>();
+        services.AddSingleton<DockerNetworkSync>();
+        services.AddHostedService(provider => provider.GetRequiredService<DockerNetworkSync>());
     }
 
     /// <summary>The userspace data path: the underlay socket, the VTEP, sandboxes and containers, DNS, and the reconciler driving them.</summary>
@@ -81,6 +99,7 @@ internal static partial class AgentServices
         app.MapNetworks();
         app.MapContainers(options);
         app.MapCluster();
+        if (DockerPluginSocket(options) is not null) app.MapDockerPlugin();
     }
 
     /// <summary>The MTU an underlay falls back to when its interface cannot be found (Ethernet's).</summary>

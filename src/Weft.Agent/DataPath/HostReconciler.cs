@@ -178,6 +178,7 @@ public sealed partial class HostReconciler(
         }
         foreach (var (container, names) in desired.NamesByContainer)
             dns.Ensure(dataPath.Names.Container(container), names);
+        if (options.HostDns is { } hostDns) dns.EnsureHost(IPAddress.Parse(hostDns), desired.RuntimeNames);
 
         // Containers (or their attachments) that are gone.
         var remainingContainers = desired.Local.Select(l => l.Endpoint.ContainerName).ToHashSet();
@@ -189,6 +190,16 @@ public sealed partial class HostReconciler(
             _attached.Remove(stale);
         }
         _attached.UnionWith(wanted);
+
+        // Veths of other runtimes' containers (Docker's) that left while this agent did not hear it.
+        foreach (var network in desired.Networks)
+        {
+            var ports = desired.Local.Where(l => l.Network.Vni == network.Vni).Select(l => HostNames.SandboxPort(l.Endpoint.Id))
+                .Concat(desired.RuntimeEndpoints.Where(r => r.Network.Vni == network.Vni).Select(r => HostNames.SandboxPort(r.Endpoint.Id)))
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in dataPath.SandboxPorts(network.Vni).Where(p => !ports.Contains(p)))
+                dataPath.DeleteSandboxPort(network.Vni, stale);
+        }
 
         // Forwarding entries and peers, per network.
         var table = dataPath.Vtep.Table;

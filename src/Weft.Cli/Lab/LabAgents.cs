@@ -163,7 +163,10 @@ internal static class LabAgents
                      "--node-name", $"h{host}",
                      "--netns-prefix", LabNames.HostNamespace(prefix, host),
                      "--underlay-address", LabNames.HostAddress(host).ToString(),
-                     "--cluster-port", ClusterPort.ToString(CultureInfo.InvariantCulture)])
+                     "--cluster-port", ClusterPort.ToString(CultureInfo.InvariantCulture),
+                     "--docker-plugin-dir", Path.Combine(directory, "docker-plugins"),
+                     "--docker-host", $"unix://{Path.Combine(directory, "docker.sock")}",
+                     "--host-dns", "127.0.0.153"])
         {
             start.ArgumentList.Add(argument);
         }

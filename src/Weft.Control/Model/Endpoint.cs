@@ -28,4 +28,20 @@ public sealed record Endpoint
     public required string MacAddress { get; init; }
 
     public required DateTimeOffset Created { get; init; }
+
+    /// <summary>Who runs the container: <see cref="EndpointRuntimes.Weft"/> (a namespace weftd made) or <see cref="EndpointRuntimes.Docker"/>.</summary>
+    public string Runtime { get; init; } = EndpointRuntimes.Weft;
+
+    /// <summary>More names the container answers to on this network (Docker's <c>--network-alias</c>).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
+
+/// <summary>The front doors a container comes through; each becomes the same <see cref="Endpoint"/> record.</summary>
+public static class EndpointRuntimes
+{
+    /// <summary><c>weft run</c>: weftd makes the container's namespace and plumbs it.</summary>
+    public const string Weft = "weft";
+
+    /// <summary>Docker's network plugin: weftd hands dockerd a veth that dockerd moves into its container.</summary>
+    public const string Docker = "docker";
 }

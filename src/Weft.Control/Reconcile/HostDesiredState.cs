@@ -5,8 +5,11 @@ namespace Weft.Control.Reconcile;
 /// <summary>A network this host takes part in (it has at least one local container on it).</summary>
 public sealed record DesiredNetwork(string Id, string Name, uint Vni, int Mtu, string Gateway, int PrefixLength, bool Encrypted);
 
-/// <summary>A container of this host on one network, with the interface name it gets inside the container.</summary>
+/// <summary>A container of this host on one network, with the interface name it gets inside the container (Weft's own containers only).</summary>
 public sealed record DesiredLocalEndpoint(Endpoint Endpoint, DesiredNetwork Network, string Interface);
+
+/// <summary>A container of this host that another runtime (Docker) runs, on one network.</summary>
+public sealed record DesiredRuntimeEndpoint(Endpoint Endpoint, DesiredNetwork Network);
 
 /// <summary>A container on another host that this host must be able to reach on <see cref="Vni"/>.</summary>
 public sealed record DesiredRemoteEndpoint(uint Vni, string MacAddress, string IPv4Address, string Host, string UnderlayAddress);
@@ -24,7 +27,9 @@ public sealed record HostDesiredState(
     IReadOnlyList<DesiredNetwork> Networks,
     IReadOnlyList<DesiredLocalEndpoint> Local,
     IReadOnlyList<DesiredRemoteEndpoint> Remote,
-    IReadOnlyDictionary<string, IReadOnlyList<VisibleName>> NamesByContainer)
+    IReadOnlyDictionary<string, IReadOnlyList<VisibleName>> NamesByContainer,
+    IReadOnlyList<VisibleName> RuntimeNames,
+    IReadOnlyList<DesiredRuntimeEndpoint> RuntimeEndpoints)
 {
     public static HostDesiredState Compute(string hostName, IEnumerable<Network> networks, IEnumerable<Endpoint> endpoints, IEnumerable<Node> nodes)
     {
@@ -32,11 +37,12 @@ public sealed record HostDesiredState(
         var underlayByHost = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
         var all = endpoints.Where(e => networksById.ContainsKey(e.NetworkId)).OrderBy(e => e.Created).ThenBy(e => e.Id).ToList();
 
+        // A local container of any runtime puts this host on its network (Docker's containers need the sandbox too).
         var joined = all.Where(e => e.Host == hostName).Select(e => e.NetworkId).Distinct()
             .Select(id => ToDesired(networksById[id])).OrderBy(n => n.Vni).ToList();
         var joinedById = joined.ToDictionary(n => n.Id);
 
-        var local = all.Where(e => e.Host == hostName)
+        var local = all.Where(e => e.Host == hostName && e.Runtime == EndpointRuntimes.Weft)
             .GroupBy(e => e.ContainerName)
             .SelectMany(g => g.Select((e, i) => new DesiredLocalEndpoint(e, joinedById[e.NetworkId], $"eth{i}")))
             .ToList();
@@ -49,12 +55,23 @@ public sealed record HostDesiredState(
         foreach (var container in local.GroupBy(l => l.Endpoint.ContainerName))
         {
             names[container.Key] = container
-                .SelectMany(l => all.Where(e => e.NetworkId == l.Network.Id).Select(e => new VisibleName(e.ContainerName, e.IPv4Address, l.Network.Name)))
+                .SelectMany(l => NamesOn(l.Network, all))
                 .Distinct()
                 .ToList();
         }
-        return new HostDesiredState(joined, local, remote, names);
+
+        // Other runtimes' containers of this host (Docker's): plumbed by their front door, seen here for the names their
+        // own resolvers forward to Weft (every container on the networks they are on) and for the ports to keep.
+        var runtime = all.Where(e => e.Host == hostName && e.Runtime != EndpointRuntimes.Weft)
+            .Select(e => new DesiredRuntimeEndpoint(e, joinedById[e.NetworkId])).ToList();
+        var runtimeNames = runtime.Select(r => r.Network).DistinctBy(n => n.Id).SelectMany(n => NamesOn(n, all)).Distinct().ToList();
+        return new HostDesiredState(joined, local, remote, names, runtimeNames, runtime);
     }
+
+    /// <summary>Each container's name and aliases on <paramref name="network"/>.</summary>
+    private static IEnumerable<VisibleName> NamesOn(DesiredNetwork network, IEnumerable<Endpoint> all) =>
+        all.Where(e => e.NetworkId == network.Id)
+            .SelectMany(e => e.Aliases.Prepend(e.ContainerName).Select(name => new VisibleName(name, e.IPv4Address, network.Name)));
 
     private static DesiredNetwork ToDesired(Network network)
     {

@@ -10,7 +10,7 @@ namespace Weft.Control.Services;
 /// its name cluster-wide (<see cref="Keys.ContainerName"/>, create-only); further endpoints of the same container (same
 /// name, same host) reuse the claim (`network connect`); removing its last endpoint releases the name.
 /// </summary>
-public sealed class EndpointService(IClusterStore store, NetworkService networks, TimeProvider time)
+public sealed partial class EndpointService(IClusterStore store, NetworkService networks, TimeProvider time)
 {
     private readonly AddressAllocator _addresses = new(store);
 

@@ -90,6 +90,24 @@ public sealed class NetworkService
         }
     }
 
+    /// <summary>
+    /// Checks a create without making anything: the driver options and the subnet (an explicit one must not overlap another
+    /// network's; without one, the next free block of the pool). Returns the subnet, gateway and ip-range a create would
+    /// get now. Docker's plugin API asks for a pool before it names the network, so it plans first and creates later.
+    /// </summary>
+    public async Task<SubnetConfig> PlanAsync(string? subnet, string? gateway, string? ipRange, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken = default)
+    {
+        NetworkOptions.Parse(options);
+        return _subnets.Planner.Plan(subnet, gateway, ipRange, await _subnets.ListAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The network holding <paramref name="subnet"/> (CIDR text as stored), or null.</summary>
+    public async Task<Network?> FindBySubnetAsync(string subnet, CancellationToken cancellationToken = default)
+    {
+        var claim = (await _subnets.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Subnet == subnet);
+        return claim is null ? null : await FindAsync(claim.NetworkId, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>All networks, ordered by name.</summary>
     public async Task<IReadOnlyList<Network>> ListAsync(CancellationToken cancellationToken = default)
     {

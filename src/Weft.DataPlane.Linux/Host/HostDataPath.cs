@@ -166,6 +166,87 @@ public sealed partial class HostDataPath : IDisposable
         }
     }
 
+    /// <summary>
+    /// Plugs a runtime's container into its network's bridge the way Docker's plugin API wants it: a veth whose sandbox end
+    /// is on the bridge and whose other end, <see cref="HandOffAttachment.HostInterface"/>, waits in this host's namespace
+    /// with the container's MAC and the network's MTU for the runtime to move it into its container. A leftover of an
+    /// earlier try is replaced. Returns the name of the interface to hand over.
+    /// </summary>
+    public string AttachForHandOff(HandOffAttachment attachment)
+    {
+        lock (_lock)
+        {
+            var sandbox = Names.Sandbox(attachment.Vni);
+            var port = HostNames.SandboxPort(attachment.EndpointId);
+            if (!NetworkNamespace.Exists(sandbox))
+                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
+            using var inHost = RtNetlink.Open();
+            using var inSandbox = RtNetlink.Open(sandbox);
+            if (inHost.FindLink(attachment.HostInterface) is not null) inHost.DeleteLink(attachment.HostInterface);
+            if (inSandbox.FindLink(port) is not null) inSandbox.DeleteLink(port);
+            inHost.CreateVeth(attachment.HostInterface, port, peerNamespace: sandbox);
+            inHost.SetMac(attachment.HostInterface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
+            inHost.SetMtu(attachment.HostInterface, attachment.Mtu);
+            inSandbox.SetMtu(port, attachment.Mtu);
+            inSandbox.SetMaster(port, HostNames.Bridge);
+            inSandbox.SetUp(port);
+            LogHandedOff(_logger, attachment.HostInterface, attachment.Address.ToString(), attachment.Vni);
+            return attachment.HostInterface;
+        }
+    }
+
+    /// <summary>
+    /// Takes back what <see cref="AttachForHandOff"/> made: the veth goes with its sandbox end, wherever the runtime moved the
+    /// other end. True if there was something to remove.
+    /// </summary>
+    public bool DetachHandOff(string endpointId, uint vni)
+    {
+        lock (_lock)
+        {
+            var removed = false;
+            var sandbox = Names.Sandbox(vni);
+            if (NetworkNamespace.Exists(sandbox))
+            {
+                using var inSandbox = RtNetlink.Open(sandbox);
+                var port = HostNames.SandboxPort(endpointId);
+                if (inSandbox.FindLink(port) is not null)
+                {
+                    inSandbox.DeleteLink(port);
+                    removed = true;
+                }
+            }
+            using var inHost = RtNetlink.Open();
+            var hostEnd = HostNames.HandOffInterface(endpointId);
+            if (inHost.FindLink(hostEnd) is not null)
+            {
+                inHost.DeleteLink(hostEnd); // never moved, or moved back by the runtime when it left
+                removed = true;
+            }
+            return removed;
+        }
+    }
+
+    /// <summary>The sandbox ports on the bridge of network <paramref name="vni"/> (every container's veth end).</summary>
+    public IReadOnlyList<string> SandboxPorts(uint vni)
+    {
+        var sandbox = Names.Sandbox(vni);
+        if (!NetworkNamespace.Exists(sandbox)) return [];
+        using var inSandbox = RtNetlink.Open(sandbox);
+        return inSandbox.ListLinks().Select(l => l.Name).Where(HostNames.IsSandboxPort).ToList();
+    }
+
+    /// <summary>Deletes one sandbox port of network <paramref name="vni"/> (its veth goes with it).</summary>
+    public void DeleteSandboxPort(uint vni, string port)
+    {
+        lock (_lock)
+        {
+            var sandbox = Names.Sandbox(vni);
+            if (!NetworkNamespace.Exists(sandbox)) return;
+            using var inSandbox = RtNetlink.Open(sandbox);
+            if (inSandbox.FindLink(port) is not null) inSandbox.DeleteLink(port);
+        }
+    }
+
     /// <summary>Unplugs a container from one network (its veth goes); deletes its namespace when <paramref name="lastNetwork"/>.</summary>
     public void DetachContainer(ContainerAttachment attachment, bool lastNetwork)
     {
@@ -216,6 +297,9 @@ public sealed partial class HostDataPath : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "network VNI {Vni}: sandbox {Sandbox} ready, MTU {Mtu}")]
     private static partial void LogNetworkReady(ILogger logger, uint vni, string sandbox, int mtu);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "veth {Interface} with {Address} on VNI {Vni} made for a runtime to move into its container")]
+    private static partial void LogHandedOff(ILogger logger, string @interface, string address, uint vni);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "container {Container} attached with {Address} on VNI {Vni}")]
     private static partial void LogContainerAttached(ILogger logger, string container, string address, uint vni);

@@ -21,6 +21,14 @@ public sealed class HostNames(string namespacePrefix)
     public string Container(string containerName) => $"{NamespacePrefix}-c-{containerName}";
 
     /// <summary>The sandbox-side end of a container's veth: "ve" + 12 hex digits of a hash of the endpoint id.</summary>
-    public static string SandboxPort(string endpointId) =>
-        "ve" + Convert.ToHexStringLower(BitConverter.GetBytes(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(endpointId))))[..12];
+    public static string SandboxPort(string endpointId) => "ve" + Hash12(endpointId);
+
+    /// <summary>The host-namespace end of a veth handed to a runtime (Docker moves it into its container): "wd" + the same 12 hex digits.</summary>
+    public static string HandOffInterface(string endpointId) => "wd" + Hash12(endpointId);
+
+    /// <summary>True for the sandbox-side ports of containers' veths.</summary>
+    public static bool IsSandboxPort(string interfaceName) => interfaceName.Length == 14 && interfaceName.StartsWith("ve", StringComparison.Ordinal);
+
+    private static string Hash12(string endpointId) =>
+        Convert.ToHexStringLower(BitConverter.GetBytes(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(endpointId))))[..12];
 }
