@@ -45,10 +45,12 @@ internal static class ContainerEndpoints
             var runs = await RunStatesAsync(state, ct);
             var nodes = await NetworkEndpoints.NodesByName(state, ct);
             var now = DateTimeOffset.UtcNow;
-            return (await state.Control.Endpoints.ListContainersAsync(ct))
+            var weft = (await state.Control.Endpoints.ListContainersAsync(ct))
                 .Select(c => DtoMapping.ContainerSummary(c, DtoMapping.Endpoints(endpoints.Where(e => e.ContainerId == c.Id), networks),
-                    ContainerRunStatus.Of(runs.GetValueOrDefault(c.Id), nodes.GetValueOrDefault(c.Host), now)))
-                .ToList();
+                    ContainerRunStatus.Of(runs.GetValueOrDefault(c.Id), nodes.GetValueOrDefault(c.Host), now)));
+            var docker = endpoints.Where(e => e.Runtime != EndpointRuntimes.Weft).GroupBy(e => e.ContainerId)
+                .Select(g => DtoMapping.DockerContainerSummary(g.ToList(), DtoMapping.Endpoints(g, networks), nodes.GetValueOrDefault(g.First().Host), now));
+            return weft.Concat(docker).OrderBy(c => c.Names[0], StringComparer.Ordinal).ToList();
         });
 
         app.MapGet("/containers/{id}/json", async (string id, AgentState state, CancellationToken ct) =>

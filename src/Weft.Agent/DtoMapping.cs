@@ -79,6 +79,28 @@ internal static class DtoMapping
         Node = container.Host,
     };
 
+    /// <summary>
+    /// A Docker container on Weft networks, from its endpoints (named by the plugin once dockerd named it): up since its
+    /// first endpoint joined, or unknown while its host is down.
+    /// </summary>
+    public static ContainerSummary DockerContainerSummary(IReadOnlyList<Endpoint> endpoints, SummaryNetworkSettings networks, Node? host, DateTimeOffset now)
+    {
+        var first = endpoints.MinBy(e => e.Created)!;
+        var run = ContainerRunStatus.Of(new ContainerRunState(first.ContainerId, first.ContainerName, first.Host, first.Created), host, now);
+        return new()
+        {
+            Id = first.ContainerId,
+            Names = ["/" + first.ContainerName],
+            Image = "(docker)",
+            Created = first.Created.ToUnixTimeSeconds(),
+            State = run.State,
+            Status = run.Status,
+            NetworkSettings = networks,
+            Node = first.Host,
+            Runtime = first.Runtime,
+        };
+    }
+
     public static ContainerInspect ContainerInspect(ContainerRecord container, SummaryNetworkSettings networks, ContainerRunState? started, string state) => new()
     {
         Id = container.Id,

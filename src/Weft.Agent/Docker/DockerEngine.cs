@@ -131,5 +131,33 @@ internal sealed class DockerEngine : IDisposable
     public async Task<HashSet<string>?> EndpointIdsAsync(string networkId, CancellationToken ct) =>
         (await InspectNetworkAsync(networkId, ct))?.Containers?.Values.Select(c => c.EndpointID).ToHashSet(StringComparer.Ordinal) ?? null;
 
+    /// <summary>
+    /// Whether dockerd is busy with the container right now (starting it, typically): dockerd holds a container's lock for
+    /// the whole of its start, network allocation included, and inspect waits for that lock, so an inspect that does not
+    /// answer within <paramref name="patience"/> means busy. Null: no such container.
+    /// </summary>
+    public async Task<bool?> IsBusyAsync(string containerId, TimeSpan patience, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(patience);
+        try
+        {
+            await _client.Containers.InspectContainerAsync(containerId, wait.Token);
+            return false;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The ids of every container dockerd has, running or not.</summary>
+    public async Task<HashSet<string>> ContainerIdsAsync(CancellationToken ct) =>
+        (await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct)).Select(c => c.ID).ToHashSet(StringComparer.Ordinal);
+
     public void Dispose() => _client.Dispose();
 }

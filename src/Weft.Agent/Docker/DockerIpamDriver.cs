@@ -10,9 +10,17 @@ namespace Weft.Agent.Docker;
 /// <see cref="DockerEngine.NetworkOption"/>), or for <c>docker network create --ipam-driver weft</c> the subnet asked for
 /// or the next free block of Weft's pool, checked against every Weft network's subnet. Container addresses are claimed
 /// in the store exactly as for Weft's own containers (<c>--ip</c> included); the gateway is the network's.
+///
+/// A stopped container keeps its address (Docker releases it, and would hand out another on start): the plugin holds it
+/// for the container (<see cref="AddressClaim.HeldFor"/>) until dockerd no longer has that container. Docker's address
+/// request does not say which container asks, so when this host holds addresses on the network, the driver looks for the
+/// one holder dockerd is busy starting (see <see cref="DockerEngine.IsBusyAsync"/>) and gives it its address back; when
+/// none or several are being started, the request gets a free address.
 /// </summary>
-internal sealed class DockerIpamDriver(AgentState state)
+internal sealed class DockerIpamDriver(AgentState state, AgentOptions options, DockerEngine engine)
 {
+    private static readonly TimeSpan BusyPatience = TimeSpan.FromMilliseconds(300);
+
     /// <summary>The only address space: Weft's subnets are cluster-wide.</summary>
     public const string AddressSpace = "weft";
 
@@ -49,8 +57,23 @@ internal sealed class DockerIpamDriver(AgentState state)
             return new RequestAddressResponse(pool.WithPrefix(NullIfEmpty(request.Address) ?? pool.Gateway), []);
         var network = await state.Control.Networks.FindBySubnetAsync(pool.Subnet, ct)
             ?? throw new WeftNotFoundException($"no Weft network holds subnet {pool.Subnet} (yet): if the network was just created, try again in a moment");
-        var address = await state.Control.Endpoints.ClaimAddressAsync(network, NullIfEmpty(request.Address), Holder, ct);
+        var wanted = NullIfEmpty(request.Address);
+        var address = await ReclaimAsync(network, wanted, ct) ?? await state.Control.Endpoints.ClaimAddressAsync(network, wanted, Holder, ct);
         return new RequestAddressResponse(pool.WithPrefix(Ipv4.Format(address)), []);
+    }
+
+    /// <summary>The address held for the container dockerd is starting now, taken back for it; null when there is none.</summary>
+    private async Task<uint?> ReclaimAsync(Network network, string? wanted, CancellationToken ct)
+    {
+        var held = await state.Control.Endpoints.HeldAddressesAsync(network.Id, options.NodeName, ct);
+        if (wanted is not null) held = [.. held.Where(h => h.Address == Ipv4.Parse(wanted, "address"))];
+        if (held.Count == 0) return null;
+        var busy = await Task.WhenAll(held.Select(h => engine.IsBusyAsync(h.Claim.HeldFor!, BusyPatience, ct)));
+        // Busy: being started. For its own fixed address a holder dockerd no longer has (it was removed) is no obstacle either.
+        var starting = held.Zip(busy).Where(p => p.Second == true || (wanted is not null && p.Second is null)).Select(p => p.First).ToList();
+        if (starting.Count != 1) return null;
+        var (address, claim) = starting[0];
+        return await state.Control.Endpoints.ReclaimHeldAsync(network.Id, address, claim, Holder, ct) ? address : null;
     }
 
     public async Task ReleaseAddressAsync(ReleaseAddressRequest request, CancellationToken ct)
@@ -58,8 +81,9 @@ internal sealed class DockerIpamDriver(AgentState state)
         var pool = PoolId.Parse(request.PoolID);
         var address = Ipv4.Parse(request.Address.Split('/')[0], "address");
         if (request.Address.Split('/')[0] == pool.Gateway) return;
-        if (await state.Control.Networks.FindBySubnetAsync(pool.Subnet, ct) is { } network)
-            await state.Control.Endpoints.ReleaseAddressAsync(network.Id, address, ct);
+        if (await state.Control.Networks.FindBySubnetAsync(pool.Subnet, ct) is { } network
+            && await state.Control.Endpoints.AddressClaimAsync(network.Id, address, ct) is { HeldFor: null })
+            await state.Control.Endpoints.ReleaseAddressAsync(network.Id, address, ct); // a held address stays its container's
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

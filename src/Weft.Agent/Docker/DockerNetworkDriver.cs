@@ -93,7 +93,13 @@ internal sealed partial class DockerNetworkDriver(
     {
         var weftId = await map.GetAsync(request.NetworkID, ct);
         var endpoint = weftId is null ? null : await state.Control.Endpoints.FindEndpointAsync(weftId, request.EndpointID, ct);
-        if (endpoint is not null) await state.Control.Endpoints.RemoveRuntimeEndpointAsync(endpoint, ct);
+        if (endpoint is not null)
+        {
+            await state.Control.Endpoints.RemoveRuntimeEndpointAsync(endpoint, ct);
+            if (!DockerNames.IsUnnamed(endpoint)) // stopped, perhaps to start again: its address stays its own (see DockerIpamDriver)
+                await state.Control.Endpoints.HoldAddressAsync(endpoint.NetworkId, Ipv4.Parse(endpoint.IPv4Address, "address"),
+                    endpoint.ContainerId, endpoint.ContainerName, options.NodeName, ct);
+        }
         if (services.GetService(typeof(HostDataPath)) is HostDataPath dataPath && weftId is not null
             && await state.Control.Networks.FindAsync(weftId, ct) is { } network)
             dataPath.DetachHandOff(request.EndpointID, (uint)network.Vni);

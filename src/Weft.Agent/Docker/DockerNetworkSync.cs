@@ -143,7 +143,24 @@ internal sealed partial class DockerNetworkSync(
         }
 
         await ForgetGoneEndpointsAsync(weft, mapped.Where(m => present.Contains(m.Key)).ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal), ct);
+        await ReleaseHoldsOfRemovedAsync(represented, ct);
         Passes++;
+    }
+
+    /// <summary>Addresses held for stopped containers that dockerd no longer has (removed) go back to the pool.</summary>
+    private async Task ReleaseHoldsOfRemovedAsync(IEnumerable<string> networkIds, CancellationToken ct)
+    {
+        HashSet<string>? containers = null;
+        foreach (var networkId in networkIds)
+        {
+            foreach (var (address, claim) in await state.Control.Endpoints.HeldAddressesAsync(networkId, options.NodeName, ct))
+            {
+                containers ??= await engine.ContainerIdsAsync(ct);
+                if (containers.Contains(claim.HeldFor!)) continue;
+                await state.Control.Endpoints.ReleaseAddressAsync(networkId, address, ct);
+                LogHoldReleased(logger, Ipv4.Format(address), claim.ContainerName);
+            }
+        }
     }
 
     /// <summary>Docker endpoints of this host that dockerd no longer has go (with their address and veth); unnamed ones get named.</summary>
@@ -183,6 +200,9 @@ internal sealed partial class DockerNetworkSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Docker container {Container} ({Address}) left network {Network} while weftd did not hear it: endpoint removed")]
     private static partial void LogForgot(ILogger logger, string container, string address, string network);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "address {Address} held for Docker container {Container} released: the container was removed")]
+    private static partial void LogHoldReleased(ILogger logger, string address, string container);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "dockerd at {Host} does not answer: {Reason}")]
     private static partial void LogDockerUnreachable(ILogger logger, string host, string reason);

@@ -41,6 +41,9 @@ public sealed record ContainerSummary
 
     /// <summary>Weft: the node (host) the container runs on.</summary>
     public string Node { get; init; } = "";
+
+    /// <summary>Weft: who runs the container, "weft" (<c>weft run</c>) or "docker" (a Docker container on a Weft network).</summary>
+    public string Runtime { get; init; } = "weft";
 }
 
 public sealed record SummaryNetworkSettings

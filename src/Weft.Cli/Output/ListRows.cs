@@ -13,7 +13,7 @@ public static class ListRows
 {
     public const string NetworkLsDefault = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
     public const string NodeLsDefault = "table {{.ID}}\t{{.Hostname}}\t{{.Address}}\t{{.Status}}\t{{.Role}}\t{{.LastSeen}}";
-    public const string PsDefault = "table {{.ID}}\t{{.Image}}\t{{.RunningFor}}\t{{.Status}}\t{{.Networks}}\t{{.IPAddress}}\t{{.Node}}\t{{.Names}}";
+    public const string PsDefault = "table {{.ID}}\t{{.Image}}\t{{.RunningFor}}\t{{.Status}}\t{{.Networks}}\t{{.IPAddress}}\t{{.Node}}\t{{.Runtime}}\t{{.Names}}";
 
     public static JsonElement Network(NetworkInspect network, bool noTrunc) => Row(new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -44,6 +44,7 @@ public static class ListRows
             ["Node"] = container.Node,
             ["Ports"] = "",
             ["RunningFor"] = Api.HumanDuration.Format(now - created) + " ago",
+            ["Runtime"] = container.Runtime,
             ["State"] = container.State,
             ["Status"] = container.Status,
         });

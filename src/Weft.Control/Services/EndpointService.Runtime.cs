@@ -15,6 +15,31 @@ public sealed partial class EndpointService
     public Task<uint> ClaimAddressAsync(Network network, string? fixedIp, string holder, CancellationToken cancellationToken = default) =>
         _addresses.AllocateAsync(network, new AddressClaim(holder, holder), fixedIp, cancellationToken);
 
+    /// <summary>The addresses of <paramref name="networkId"/> held for stopped containers of <paramref name="host"/>.</summary>
+    public async Task<IReadOnlyList<(uint Address, AddressClaim Claim)>> HeldAddressesAsync(string networkId, string host, CancellationToken cancellationToken = default) =>
+        [.. (await _addresses.ListAsync(networkId, cancellationToken).ConfigureAwait(false)).Where(a => a.Claim.HeldFor is not null && a.Claim.Host == host)];
+
+    /// <summary>Keeps a runtime's address for its stopped container <paramref name="containerId"/> (see <see cref="AddressClaim.HeldFor"/>).</summary>
+    public Task HoldAddressAsync(string networkId, uint address, string containerId, string containerName, string host, CancellationToken cancellationToken = default) =>
+        store.PutAsync(Keys.Address(networkId, Ipv4.Format(address)), ModelJson.Serialize(new AddressClaim(containerId, containerName, host, containerId)), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Gives a held address back to its container as it starts again: only if it is still held as <paramref name="held"/>.
+    /// </summary>
+    public async Task<bool> ReclaimHeldAsync(string networkId, uint address, AddressClaim held, string holder, CancellationToken cancellationToken = default)
+    {
+        var key = Keys.Address(networkId, Ipv4.Format(address));
+        var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return current is not null && ModelJson.Deserialize<AddressClaim>(current.Value) == held &&
+               await store.CompareAndSwapAsync(key, current.ModRevision, ModelJson.Serialize(new AddressClaim(holder, held.ContainerName, held.Host)), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The claim on one address, or null.</summary>
+    public async Task<AddressClaim?> AddressClaimAsync(string networkId, uint address, CancellationToken cancellationToken = default) =>
+        await store.GetAsync(Keys.Address(networkId, Ipv4.Format(address)), cancellationToken).ConfigureAwait(false) is { } kv
+            ? ModelJson.Deserialize<AddressClaim>(kv.Value)
+            : null;
+
     /// <summary>Returns a runtime's address to the pool.</summary>
     public Task<bool> ReleaseAddressAsync(string networkId, uint address, CancellationToken cancellationToken = default) =>
         _addresses.ReleaseAsync(networkId, address, cancellationToken);
