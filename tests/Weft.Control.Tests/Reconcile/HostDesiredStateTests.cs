@@ -73,6 +73,46 @@ public class HostDesiredStateTests
         Assert.Empty(h3.Remote);
     }
 
+    [Fact]
+    public void A_Docker_container_puts_its_host_on_the_network_but_is_not_plumbed_as_a_Weft_container()
+    {
+        var endpoints = new[]
+        {
+            Ep("e1", "docker-a", App, "h1", "10.0.0.2", 1) with { Runtime = EndpointRuntimes.Docker },
+            Ep("e2", "container-b", App, "h2", "10.0.0.3", 2),
+        };
+        var h1 = HostDesiredState.Compute("h1", new[] { App, Db }, endpoints, Nodes);
+        var h2 = HostDesiredState.Compute("h2", new[] { App, Db }, endpoints, Nodes);
+
+        Assert.Equal(4096u, Assert.Single(h1.Networks).Vni);
+        Assert.Empty(h1.Local);
+        Assert.Empty(h1.NamesByContainer);
+        Assert.Equal("e1", Assert.Single(h1.RuntimeEndpoints).Endpoint.Id);
+        Assert.Equal("10.0.0.3", Assert.Single(h1.Remote).IPv4Address);
+        Assert.Equal(new DesiredRemoteEndpoint(4096, "02:42:0a:00:00:02", "10.0.0.2", "h1", "198.51.100.1"), Assert.Single(h2.Remote));
+        Assert.Empty(h2.RuntimeEndpoints);
+    }
+
+    [Fact]
+    public void Runtime_names_are_every_name_and_alias_on_the_networks_of_the_hosts_Docker_containers_and_Weft_containers_see_aliases()
+    {
+        var endpoints = new[]
+        {
+            Ep("e1", "docker-a", App, "h1", "10.0.0.2", 1) with { Runtime = EndpointRuntimes.Docker },
+            Ep("e2", "docker-b", App, "h2", "10.0.0.3", 2) with { Runtime = EndpointRuntimes.Docker, Aliases = ["db", "primary"] },
+            Ep("e3", "weft-c", App, "h2", "10.0.0.4", 3),
+            Ep("e4", "elsewhere", Db, "h3", "10.0.1.2", 4),
+        };
+        var h1 = HostDesiredState.Compute("h1", new[] { App, Db }, endpoints, Nodes);
+        var h2 = HostDesiredState.Compute("h2", new[] { App, Db }, endpoints, Nodes);
+
+        Assert.Equal(
+            new[] { ("db", "10.0.0.3"), ("docker-a", "10.0.0.2"), ("docker-b", "10.0.0.3"), ("primary", "10.0.0.3"), ("weft-c", "10.0.0.4") },
+            h1.RuntimeNames.Select(n => (n.Name, n.IPv4Address)).Order().ToArray());
+        Assert.All(h1.RuntimeNames, n => Assert.Equal("app-overlay", n.NetworkName));
+        Assert.Contains(h2.NamesByContainer["weft-c"], n => n.Name == "db" && n.IPv4Address == "10.0.0.3");
+    }
+
     private static Network Net(string id, string name, int vni, string subnet, string gateway) => new()
     {
         Id = id, Name = name, Driver = "overlay", Vni = vni, Subnets = new[] { new SubnetConfig(subnet, gateway) }, Mtu = 1450, Created = T0,
