@@ -48,6 +48,25 @@ public abstract class CliLab : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// True until the process has fully exited: its /proc entry is gone, or it is a zombie ("Z") with no thread left. Not
+    /// the command line, nor the leader's state alone: after SIGKILL the leader thread is a zombie while the other threads
+    /// still exit and hold the files, so the agent's socket could still accept a connection and reset it.
+    /// </summary>
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X") || Directory.GetDirectories($"/proc/{pid}/task").Length > 1;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         if (IsRoot) Weft("lab", "down");

@@ -105,27 +105,8 @@ public sealed class EncryptedRestartTests(EncryptedLab lab) : IClassFixture<Encr
     {
         var pid = int.Parse(File.ReadAllText($"/run/weft/{lab.Prefix}-h{host}/weftd.pid").Trim(), CultureInfo.InvariantCulture);
         Tool.Run("kill", $"-{signal}", pid.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill weftd");
-        Assert.True(CliLab.Eventually(() => !IsRunning(pid), TimeSpan.FromSeconds(10)), $"weftd of h{host} stopped");
+        Assert.True(CliLab.Eventually(() => !CliLab.IsRunning(pid), TimeSpan.FromSeconds(10)), $"weftd of h{host} stopped");
         Assert.Contains("started weftd in", lab.Must("lab", "up", "--hosts", "3"));
-    }
-
-    /// <summary>
-    /// True until the process has fully exited: its /proc entry is gone, or it is a zombie ("Z") with no thread left. Not
-    /// the command line, nor the leader's state alone: after SIGKILL the leader thread is a zombie while the other threads
-    /// still exit and hold the files, so the agent's socket could still accept a connection and reset it.
-    /// </summary>
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X") || Directory.GetDirectories($"/proc/{pid}/task").Length > 1;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The sealed secure-net datagrams h1 sent to h2 while <paramref name="traffic"/> ran, from a capture of h2's underlay.</summary>

@@ -25,9 +25,10 @@ internal static class DemoCommand
     {
         var hosts = new Option<int>("--hosts") { Description = $"Number of simulated hosts ({MinHosts}..{MaxHosts})", DefaultValueFactory = _ => DefaultHosts };
         var keep = new Option<bool>("--keep") { Description = "Leave the lab up afterwards and print how to explore it" };
+        var docker = new Option<bool>("--docker") { Description = "Tell the story with Docker's commands against a real dockerd on every lab host (Weft's network plugin)" };
         var command = new Command("demo", "Show the overlay at work: a lab, a network, two containers on two hosts, a ping, a VXLAN packet decoded (needs root)")
         {
-            hosts, keep,
+            hosts, keep, docker,
         };
         context.Handle(command, async (parse, ct) =>
         {
@@ -57,7 +58,11 @@ internal static class DemoCommand
             {
                 throw new CliException($"demo: {e.Message}");
             }
-            return await new DemoScenario(context, prefix, count, parse.GetValue(keep)).RunAsync(ct);
+            if (parse.GetValue(docker) && ExternalTool.Find("dockerd") is null)
+            {
+                throw new CliException("weft demo --docker needs Docker: run scripts/setup-system --docker (or apt-get install docker.io busybox-static)");
+            }
+            return await new DemoScenario(context, prefix, count, parse.GetValue(keep), parse.GetValue(docker)).RunAsync(ct);
         });
         return command;
     }

@@ -45,6 +45,24 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
         return output;
     }
 
+    /// <summary>
+    /// Runs Docker's CLI against lab host h<paramref name="host"/>'s dockerd and prints its output, shown as
+    /// <c>hN$ docker ARGS</c> (a shell where <c>eval "$(weft lab env hN)"</c> was run); a non-zero exit ends the demo.
+    /// </summary>
+    public async Task<string> DockerAsync(CancellationToken ct, int host, params string[] args)
+    {
+        await Out.WriteLineAsync($"h{host}$ docker " + string.Join(' ', args.Select(Quote)));
+        var (code, output, error) = await DockerQuietlyAsync(ct, host, args);
+        await Out.WriteAsync(output);
+        if (code != 0)
+            throw new DemoStepFailedException($"'docker {string.Join(' ', args.Select(Quote))}' on h{host} failed (exit code {code}): {error.Trim()}");
+        return output;
+    }
+
+    /// <summary>Runs Docker's CLI against h<paramref name="host"/>'s dockerd without printing anything.</summary>
+    public Task<(int ExitCode, string Out, string Err)> DockerQuietlyAsync(CancellationToken ct, int host, params string[] args) =>
+        ExternalTool.RunAsync("docker", ["-H", $"unix://{Path.Combine(Weft.Cli.Lab.LabAgents.RunDirectory(labPrefix, host), "docker.sock")}", .. args], TimeSpan.FromSeconds(60), ct);
+
     /// <summary>Runs <c>weft ARGS</c> in process without printing anything; returns the exit code and what it wrote.</summary>
     public async Task<(int ExitCode, string Out, string Err)> RunQuietlyAsync(CancellationToken ct, params string[] args)
     {

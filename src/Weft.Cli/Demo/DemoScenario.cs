@@ -13,7 +13,7 @@ using Weft.Wire;
 namespace Weft.Cli.Demo;
 
 /// <summary>The narrated demo: lab up, an overlay network, two containers on two hosts, a ping by name, a packet on the wire, lab down.</summary>
-internal sealed class DemoScenario(CliContext context, string prefix, int hosts, bool keep)
+internal sealed class DemoScenario(CliContext context, string prefix, int hosts, bool keep, bool docker = false)
 {
     public const string Network = "app-overlay";
     public const string ContainerA = "container-a";
@@ -29,7 +29,8 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
         try
         {
             await IntroAsync();
-            await ScenarioAsync(ct);
+            if (docker) await new DemoDockerSteps(_narrator, hosts).ScenarioAsync(ct);
+            else await ScenarioAsync(ct);
             await CaptureAsync(ct);
             await DiagnoseAsync(ct);
         }
@@ -50,7 +51,9 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
 
     private async Task IntroAsync()
     {
-        await _narrator.SayAsync($"Weft demo: a lab of {hosts} hosts; two containers on two of them share one overlay network and ping each other by name.");
+        await _narrator.SayAsync(docker
+            ? $"Weft demo with Docker: a lab of {hosts} hosts, each with a real dockerd; two Docker containers on two of them share one Weft network and ping each other by name."
+            : $"Weft demo: a lab of {hosts} hosts; two containers on two of them share one overlay network and ping each other by name.");
         await _narrator.SayAsync("Every command below is real: it runs against weftd agents in simulated hosts, and its output is printed as is.");
         if (prefix != LabNames.DefaultPrefix)
         {
@@ -152,7 +155,8 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             await _narrator.ShowCommandAsync(UnderlayCapture.CommandLine(net, bridge, pcap));
             using (var capture = await UnderlayCapture.StartAsync(net, bridge, pcap, ct))
             {
-                await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "ping", "-c", "1", ContainerB);
+                if (docker) await new DemoDockerSteps(_narrator, hosts).PingOnceAsync(ct);
+                else await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "ping", "-c", "1", ContainerB);
                 if (!await capture.WaitForFrameAsync(CaptureTimeout, ct))
                 {
                     throw new DemoStepFailedException($"tcpdump saw no VXLAN echo request on {bridge} within {CaptureTimeout.TotalSeconds} s");
