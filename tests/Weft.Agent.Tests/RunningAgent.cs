@@ -34,7 +34,8 @@ public sealed class RunningAgent : IAsyncDisposable
 
     /// <param name="logs">Receives the agent's log records (by default they are dropped).</param>
     public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
-        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null, ILoggerProvider? logs = null)
+        string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null, ILoggerProvider? logs = null,
+        bool dockerPlugin = false)
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -47,6 +48,9 @@ public sealed class RunningAgent : IAsyncDisposable
             ClusterPort = 0,
             NodeCertificateValidity = nodeCertificateValidity ?? Weft.Cluster.Pki.ClusterCa.DefaultNodeValidity,
             HeartbeatTtl = heartbeatTtl ?? Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,
+            // Docker's plugin socket in the temp directory, and a dockerd that never appears there (the sync just waits).
+            DockerPluginDirectory = dockerPlugin ? Path.Combine(directory, "plugins") : null,
+            DockerHost = dockerPlugin ? $"unix://{Path.Combine(directory, "no-dockerd.sock")}" : null,
         })
         {
             Logs = logs,
