@@ -124,6 +124,26 @@ public sealed class LabDockerTests(DockerLab lab) : IClassFixture<DockerLab>
     }
 
     [DockerFact]
+    [TestOrder(2)]
+    public async Task ADockerdLeftInADeletedHostNamespaceIsRestartedInTheNewOne()
+    {
+        var orphaned = lab.DockerdPid(2);
+        Tool.Run("ip", "netns", "del", $"{lab.Prefix}-h2").EnsureSuccess($"ip netns del {lab.Prefix}-h2");
+        var broken = await lab.Weft("lab", "status");
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains($"pid {orphaned} in a deleted namespace", broken.Out);
+
+        var up = await lab.MustAsync("lab", "up", "--hosts", "2", "--docker");
+        Assert.Contains($"dockerd of h2 (pid {orphaned}) ran in a network namespace that is no longer {lab.Prefix}-h2: stopped it", up);
+        Assert.Contains($"restarted dockerd in {lab.Prefix}-h2", up);
+        Assert.True(Ps(orphaned) is "" or "Z", $"the orphaned dockerd {orphaned} was stopped");
+        var restarted = lab.DockerdPid(2);
+        Assert.Equal(Stat("%d:%i", $"/run/netns/{lab.Prefix}-h2"), Stat("%d:%i", $"/proc/{restarted}/ns/net"));
+        Assert.Equal("hi\n", lab.MustDocker(2, "run", "--rm", "--network", "none", "busybox", "echo", "hi"));
+        Assert.Equal(0, (await lab.Weft("lab", "status")).ExitCode);
+    }
+
+    [DockerFact]
     [TestOrder(3)]
     public async Task DownLeavesNoProcessPathCgroupOrRootNamespaceChange()
     {

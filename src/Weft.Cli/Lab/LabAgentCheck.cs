@@ -95,7 +95,8 @@ internal static class LabAgentCheck
         }
     }
 
-    private static bool InHostNamespace(int pid, string hostNamespace)
+    /// <summary>Whether process <paramref name="pid"/> is in the network namespace named <paramref name="hostNamespace"/> now (device and inode).</summary>
+    public static bool InHostNamespace(int pid, string hostNamespace)
     {
         try
         {

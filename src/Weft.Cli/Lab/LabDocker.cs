@@ -5,8 +5,8 @@ namespace Weft.Cli.Lab;
 /// <summary>
 /// <c>lab up --docker</c> and the Docker part of <c>lab down</c>: one dockerd per lab host (<see cref="LabDockerd"/>),
 /// each with the lab's <c>busybox:latest</c> image (<see cref="LabBusyboxImage"/>). Up is a reconciler like the rest of
-/// the lab: a running dockerd is left alone, one that died is cleaned up after (<see cref="LabDockerLeftovers"/>) and
-/// started again, and the image is imported only where it is missing. The agents must be up first: dockerd finds
+/// the lab: a running dockerd is left alone, one that died (or runs in a host namespace that was deleted and made anew)
+/// is stopped and cleaned up after (<see cref="LabDockerLeftovers"/>) and started again, and the image is imported only where it is missing. The agents must be up first: dockerd finds
 /// weftd's plugin socket only if it is there when dockerd starts (otherwise it stalls 15 s on a plugin lookup).
 /// </summary>
 internal static class LabDocker
@@ -25,20 +25,11 @@ internal static class LabDocker
             }
             else
             {
-                var restart = finding.State == LabDockerdState.Dead;
-                if (restart)
-                {
-                    changes.Add($"dockerd of h{host}{(finding.Pid is { } dead ? $" (pid {dead})" : "")} had died");
-                    changes.AddRange(LabDockerLeftovers.Remove(paths));
-                    // The dead dockerd's pid files (its own, and containerd's in the exec root) may name a process that is
-                    // another one by now, or a zombie not yet reaped: the new dockerd would refuse to start, or wait for that
-                    // "containerd" until it times out. Nothing else in the exec root outlives the processes just killed.
-                    File.Delete(paths.PidFile);
-                    if (Directory.Exists(paths.ExecRoot)) Directory.Delete(paths.ExecRoot, recursive: true);
-                }
+                if (finding.State != LabDockerdState.NotStarted)
+                    changes.AddRange(CleanUpAfter(paths, finding));
                 var pid = LabDockerd.Start(paths);
                 await LabDockerd.WaitUntilAnsweringAsync(paths, pid, ct);
-                changes.Add($"{(restart ? "restarted" : "started")} dockerd in {LabNames.HostNamespace(prefix, host)} (pid {pid}, socket {paths.Socket})");
+                changes.Add($"{(finding.State == LabDockerdState.NotStarted ? "started" : "restarted")} dockerd in {LabNames.HostNamespace(prefix, host)} (pid {pid}, socket {paths.Socket})");
             }
             using var api = new LabDockerApi(paths.Socket);
             if (!await api.HasImageAsync(LabBusyboxImage.Reference, ct))
@@ -49,6 +40,29 @@ internal static class LabDocker
             }
         }
         return changes;
+    }
+
+    /// <summary>Before a host's dockerd is started again: stops one in an old namespace, kills what survived it, and clears its pid files.</summary>
+    private static IReadOnlyList<string> CleanUpAfter(LabDockerPaths paths, LabDockerdFinding finding)
+    {
+        var done = new List<string>();
+        if (finding.State == LabDockerdState.InOldNamespace)
+        {
+            LabDockerd.Stop(paths);
+            done.Add($"dockerd of h{paths.Host} (pid {finding.Pid}) ran in a network namespace that is no longer {LabNames.HostNamespace(paths.Prefix, paths.Host)}: stopped it");
+        }
+        else
+        {
+            done.Add($"dockerd of h{paths.Host}{(finding.Pid is { } dead ? $" (pid {dead})" : "")} had died");
+        }
+        done.AddRange(LabDockerLeftovers.Remove(paths));
+        // The old dockerd's pid files (its own, and containerd's in the exec root) may name a process that is another one
+        // by now, or a zombie not yet reaped: the new dockerd would refuse to start, or wait for that "containerd" until it
+        // times out. Nothing else in the exec root outlives the processes just killed.
+        File.Delete(paths.PidFile);
+        if (Directory.Exists(paths.ExecRoot))
+            Directory.Delete(paths.ExecRoot, recursive: true);
+        return done;
     }
 
     /// <summary>The dockerd of every host of the lab that has one (or had one), as <c>lab status</c> shows them; empty for a lab without Docker.</summary>
@@ -68,7 +82,7 @@ internal static class LabDocker
             var paths = new LabDockerPaths(prefix, host);
             if (!Directory.Exists(paths.DataRoot) && !Directory.Exists(paths.ExecRoot))
                 continue;
-            if (LabDockerd.Find(paths).State == LabDockerdState.Running)
+            if (LabDockerd.Find(paths).State is LabDockerdState.Running or LabDockerdState.InOldNamespace)
                 done.AddRange(await StopContainersAsync(paths, ct));
             if (LabDockerd.Stop(paths) is { } pid)
                 done.Add($"stopped dockerd of h{host} (pid {pid})");

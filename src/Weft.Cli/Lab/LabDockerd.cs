@@ -55,7 +55,8 @@ internal static class LabDockerd
     {
         var pid = LabPidFile.Read(paths.PidFile);
         if (pid is { } live && IsDockerdOf(live, paths))
-            return new LabDockerdFinding(paths.Host, LabDockerdState.Running, live);
+            return new LabDockerdFinding(paths.Host, LabAgentCheck.InHostNamespace(live, LabNames.HostNamespace(paths.Prefix, paths.Host))
+                ? LabDockerdState.Running : LabDockerdState.InOldNamespace, live);
         return new LabDockerdFinding(paths.Host, Directory.Exists(paths.DataRoot) ? LabDockerdState.Dead : LabDockerdState.NotStarted, pid);
     }
 
@@ -107,7 +108,7 @@ internal static class LabDockerd
     /// </summary>
     public static int? Stop(LabDockerPaths paths)
     {
-        if (Find(paths) is not { State: LabDockerdState.Running, Pid: { } pid })
+        if (Find(paths) is not { State: LabDockerdState.Running or LabDockerdState.InOldNamespace, Pid: { } pid })
             return null;
         ProcessSignals.SendIfRunning(pid, ProcessSignals.SIGTERM);
         if (!ProcessTable.WaitUntilGone(pid, StopTimeout))
