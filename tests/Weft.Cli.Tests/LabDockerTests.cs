@@ -101,12 +101,16 @@ public sealed class LabDockerTests(DockerLab lab) : IClassFixture<DockerLab>
 
     [DockerFact]
     [TestOrder(2)]
-    public async Task ADockerdKilledWithSigkillIsRestartedByLabUpDockerAndARunningOneIsLeftAlone()
+    public async Task ADockerdKilledWithSigkillIsCleanedUpAfterAndRestartedAndARunningOneIsLeftAlone()
     {
+        lab.MustDocker(1, "run", "-d", "--network", "none", "--name", "outlives-dockerd", "busybox", "sleep", "300");
+        var container = int.Parse(lab.MustDocker(1, "inspect", "--format", "{{.State.Pid}}", "outlives-dockerd").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var shim = Assert.Single(LabProcesses(), p => p.CommandLine.Contains("containerd-shim", StringComparison.Ordinal) && p.CommandLine.Contains($"{lab.RunDirectory(1)}/", StringComparison.Ordinal)).Pid;
         var killed = lab.DockerdPid(1);
         var untouched = lab.DockerdPid(2);
         ProcessSignals.Send(killed, ProcessSignals.SIGKILL);
         Assert.True(await Eventually.WaitAsync(() => Task.FromResult(Ps(killed)), s => s is "" or "Z", TimeSpan.FromSeconds(5)) is "" or "Z", $"dockerd {killed} survived SIGKILL");
+        Assert.True(Ps(shim) is not ("" or "Z") && Ps(container) is not ("" or "Z"), "the shim and the container outlive a dockerd killed with -9");
 
         var status = await lab.Weft("lab", "status");
         Assert.Equal(1, status.ExitCode);
@@ -115,6 +119,8 @@ public sealed class LabDockerTests(DockerLab lab) : IClassFixture<DockerLab>
 
         var up = await lab.MustAsync("lab", "up", "--hosts", "2", "--docker");
         Assert.Contains($"dockerd of h1 (pid {killed}) had died", up);
+        Assert.Matches($@"killed \d+ leftover process\(es\) of h1's Docker \(pid [0-9, ]*\b{shim}\b", up);
+        Assert.True(Ps(shim) is ("" or "Z") && Ps(container) is ("" or "Z"), "the old shim and container were killed");
         Assert.Contains($"restarted dockerd in {lab.Prefix}-h1", up);
         Assert.DoesNotContain($"{lab.Prefix}-h2", up);
         Assert.NotEqual(killed, lab.DockerdPid(1));

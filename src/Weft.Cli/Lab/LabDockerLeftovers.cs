@@ -5,7 +5,7 @@ namespace Weft.Cli.Lab;
 
 /// <summary>
 /// What a lab host's dockerd can leave behind when it did not stop cleanly (killed with -9, or its shims outliving it):
-/// its containerd and containerd shims (their command lines name the host's exec root), the containers' processes (in
+/// its containerd and containerd shims (their command lines name its containerd's files in the host's exec root), the containers' processes (in
 /// the host's cgroup, <see cref="LabDockerPaths.CgroupParent"/>), those cgroups, and mount points under the host's run
 /// directory. <see cref="Remove"/> kills such processes by PID (found by those exact paths, never by a process name),
 /// removes the cgroups and detaches the mounts; it returns what it did.
@@ -42,13 +42,17 @@ internal static class LabDockerLeftovers
         return done;
     }
 
-    /// <summary>The running processes of the host's Docker: containerd and shims by exec root, containers by cgroup.</summary>
+    /// <summary>
+    /// The running processes of the host's Docker: its containerd (started with <c>--config EXEC/containerd/containerd.toml</c>)
+    /// and shims (<c>-address EXEC/containerd/containerd.sock</c>), named by those exact files, not by any mention of the
+    /// exec root (a shell of the user's that merely looks at it is spared); the containers' processes by their cgroup.
+    /// </summary>
     public static IEnumerable<int> Processes(LabDockerPaths paths)
     {
-        var execRoot = paths.ExecRoot;
+        string[] containerdFiles = [Path.Combine(paths.ExecRoot, "containerd", "containerd.toml"), Path.Combine(paths.ExecRoot, "containerd", "containerd.sock")];
         var self = Environment.ProcessId;
         return ProcessTable.Pids().Where(pid => pid != self && ProcessTable.IsRunning(pid) &&
-            (ProcessTable.CommandLine(pid).Any(a => a == execRoot || a.StartsWith(execRoot + "/", StringComparison.Ordinal)) ||
+            (ProcessTable.CommandLine(pid).Any(containerdFiles.Contains) ||
              ProcessTable.Cgroups(pid).Any(c => c == paths.CgroupParent || c.StartsWith(paths.CgroupParent + "/", StringComparison.Ordinal))));
     }
 
