@@ -107,6 +107,23 @@ public sealed class LabCommandTests : LabCliTest
     }
 
     [Fact]
+    public async Task DockerWithoutAgentsIsRefusedBeforeAnythingIsMade()
+    {
+        (await Weft("lab", "up", "--docker", "--no-agents")).AssertOneLineError("--docker needs the agents");
+        if (Environment.UserName == "root")
+            Assert.Empty(LabNamespaces());
+    }
+
+    [RootFact("ip")]
+    public async Task EnvNamesOnlyHostsOfALabThatIsUp()
+    {
+        (await Weft("lab", "env", "h1")).AssertOneLineError($"lab '{Prefix}' has no host 'h1': start it with 'weft lab up --prefix {Prefix}'");
+        await MustAsync("lab", "up", "--hosts", "1", "--no-agents");
+        Assert.Equal($"export DOCKER_HOST=unix:///run/weft/{Prefix}-h1/docker.sock\nexport WEFT_HOST=/run/weft/{Prefix}-h1/weftd.sock\n", await MustAsync("lab", "env", "h1"));
+        (await Weft("lab", "env", "h2")).AssertOneLineError($"lab '{Prefix}' has no host 'h2'; its hosts are h1");
+    }
+
+    [Fact]
     public async Task BadPrefixIsOneLine() =>
         (await CliResult.RunAsync(new Dictionary<string, string>(), "--lab-prefix", "bad-prefix!", "lab", "status")).AssertOneLineError("lab prefix 'bad-prefix!'");
 }
