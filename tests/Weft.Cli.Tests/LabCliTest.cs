@@ -13,18 +13,14 @@ public abstract class LabCliTest : IDisposable
 {
     public const string Collection = "lab";
 
-    protected string Prefix { get; } = "wt" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+    private readonly LabCli _cli = new("wt");
 
-    protected Task<CliResult> Weft(params string[] args) =>
-        CliResult.RunAsync(new Dictionary<string, string> { ["WEFT_LAB_PREFIX"] = Prefix }, args);
+    protected string Prefix => _cli.Prefix;
+
+    protected Task<CliResult> Weft(params string[] args) => _cli.RunAsync(args);
 
     /// <summary>Runs weft and returns its output; fails the test with its error when it fails.</summary>
-    protected async Task<string> MustAsync(params string[] args)
-    {
-        var result = await Weft(args);
-        Assert.True(result.ExitCode == 0, $"weft {string.Join(' ', args)} failed ({result.ExitCode}): {result.Err}{result.Out}");
-        return result.Out;
-    }
+    protected Task<string> MustAsync(params string[] args) => _cli.MustAsync(args);
 
     /// <summary>Names from <c>ip netns list</c>, the independent observer.</summary>
     protected static IReadOnlyList<string> Namespaces() =>

@@ -43,6 +43,14 @@ public sealed class LabCommandTests : LabCliTest
         var pids = System.Text.RegularExpressions.Regex.Matches(up.Out, @"pid (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(2, pids.Count);
         Assert.All(pids, pid => Assert.Contains("weftd", File.ReadAllText($"/proc/{pid}/cmdline"), StringComparison.Ordinal));
+        // Every lab agent gets its own host's Docker plugin directory, dockerd socket and resolver, never the machine's defaults.
+        for (var host = 1; host <= 2; host++)
+        {
+            var run = $"/run/weft/{Prefix}-h{host}";
+            Assert.Contains($"--docker-plugin-dir\0{run}/docker-plugins\0--docker-host\0unix://{run}/docker.sock\0--host-dns\0127.0.0.153",
+                File.ReadAllText($"/proc/{pids[host - 1]}/cmdline"), StringComparison.Ordinal);
+            Assert.True(Directory.Exists($"{run}/docker-plugins"));
+        }
 
         // The agents share the manager's store over the lab underlay: a network made on h1 is seen from h2.
         Assert.Equal(0, (await Weft("-H", "h1", "network", "create", "app-overlay")).ExitCode);
@@ -96,6 +104,23 @@ public sealed class LabCommandTests : LabCliTest
 
         Assert.Equal((0, $"lab '{Prefix}': nothing to remove\n", ""), (down.ExitCode, down.Out, down.Err));
         Assert.Empty(LabNamespaces());
+    }
+
+    [Fact]
+    public async Task DockerWithoutAgentsIsRefusedBeforeAnythingIsMade()
+    {
+        (await Weft("lab", "up", "--docker", "--no-agents")).AssertOneLineError("--docker needs the agents");
+        if (Environment.UserName == "root")
+            Assert.Empty(LabNamespaces());
+    }
+
+    [RootFact("ip")]
+    public async Task EnvNamesOnlyHostsOfALabThatIsUp()
+    {
+        (await Weft("lab", "env", "h1")).AssertOneLineError($"lab '{Prefix}' has no host 'h1': start it with 'weft lab up --prefix {Prefix}'");
+        await MustAsync("lab", "up", "--hosts", "1", "--no-agents");
+        Assert.Equal($"export DOCKER_HOST=unix:///run/weft/{Prefix}-h1/docker.sock\nexport WEFT_HOST=/run/weft/{Prefix}-h1/weftd.sock\n", await MustAsync("lab", "env", "h1"));
+        (await Weft("lab", "env", "h2")).AssertOneLineError($"lab '{Prefix}' has no host 'h2'; its hosts are h1");
     }
 
     [Fact]

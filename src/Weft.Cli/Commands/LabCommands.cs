@@ -7,9 +7,9 @@ using Weft.Linux;
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft lab up|down|status</c>: simulated hosts as network namespaces on this machine (Weft.Lab's LabTopology),
+/// <c>weft lab up|down|status|env</c>: simulated hosts as network namespaces on this machine (Weft.Lab's LabTopology),
 /// named by their own <c>--prefix</c>, else the global <c>--lab-prefix</c> / <c>WEFT_LAB_PREFIX</c>, with one weftd per host
-/// (LabAgents). Needs root.
+/// (LabAgents) and, with <c>--docker</c>, one dockerd per host (LabDocker). Needs root.
 /// </summary>
 internal static class LabCommands
 {
@@ -19,6 +19,7 @@ internal static class LabCommands
         lab.Subcommands.Add(Up(context));
         lab.Subcommands.Add(Down(context));
         lab.Subcommands.Add(Status(context));
+        lab.Subcommands.Add(Env(context));
         return lab;
     }
 
@@ -26,8 +27,9 @@ internal static class LabCommands
     {
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
         var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
+        var docker = new Option<bool>("--docker") { Description = "Also start a real dockerd in every host, with a busybox image (see 'weft lab env')" };
         var prefix = PrefixOption();
-        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, prefix };
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, prefix };
         HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -36,13 +38,21 @@ internal static class LabCommands
             {
                 throw new CliException($"--hosts {count}: a lab has 1..{LabNames.MaxHosts} hosts");
             }
+            if (parse.GetValue(docker) && parse.GetValue(noAgents))
+            {
+                throw new CliException("--docker needs the agents (dockerd finds weftd's plugin only if it listens before dockerd starts): drop --no-agents");
+            }
             var result = LabTopology.Up(name, count);
-            IReadOnlyList<string> agents = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(name, count, ct, context.Environment("WEFT_OFFLOADS"));
-            foreach (var change in result.Changes.Concat(agents))
+            IReadOnlyList<string> processes = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(name, count, ct, context.Environment("WEFT_OFFLOADS"));
+            if (parse.GetValue(docker))
+            {
+                processes = [.. processes, .. await LabDocker.UpAsync(name, count, ct)];
+            }
+            foreach (var change in result.Changes.Concat(processes))
             {
                 await context.Out.WriteLineAsync(change);
             }
-            await context.Out.WriteLineAsync(result.AlreadyUp && agents.Count == 0
+            await context.Out.WriteLineAsync(result.AlreadyUp && processes.Count == 0
                 ? $"lab '{name}' is already up with {count} hosts"
                 : $"lab '{name}' is up with {count} hosts (underlay 198.51.100.0/24 in namespace {LabNames.NetNamespace(name)})");
             return 0;
@@ -53,11 +63,12 @@ internal static class LabCommands
     private static Command Down(CliContext context)
     {
         var prefix = PrefixOption();
-        var command = new Command("down", "Remove every namespace of the lab") { prefix };
-        HandleLab(context, command, async (parse, _) =>
+        var command = new Command("down", "Stop the lab's dockerd and weftd processes and remove every namespace of the lab") { prefix };
+        HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
-            foreach (var stopped in LabAgents.Down(name))
+            // Docker first: a stopping dockerd may still call its host's weftd (the plugin).
+            foreach (var stopped in (await LabDocker.DownAsync(name, ct)).Concat(LabAgents.Down(name)))
             {
                 await context.Out.WriteLineAsync(stopped);
             }
@@ -80,22 +91,50 @@ internal static class LabCommands
                 await context.Out.WriteLineAsync($"lab '{name}' is not up: start it with 'weft lab up --prefix {name}'");
                 return 0;
             }
+            var dockerds = LabDocker.Find(name).ToDictionary(d => d.Host);
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumns("HOST", "NAMESPACE", "UNDERLAY", "SOCKET", "WEFTD", "STATE");
+            if (dockerds.Count > 0)
+            {
+                table.AddColumn("DOCKERD");
+            }
             var agentsHealthy = true;
             foreach (var host in status.Hosts)
             {
                 var agent = await LabAgentCheck.FindAsync(name, host.Number, ct);
                 agentsHealthy &= agent.State is LabAgentState.Running or LabAgentState.NotStarted;
-                table.AddRow($"h{host.Number}", Markup.Escape(host.Namespace), host.Address?.ToString() ?? "-",
-                    Markup.Escape(AgentAddress.LabSocketPath(name, $"h{host.Number}")), Markup.Escape(agent.Describe()), Markup.Escape(host.Problem ?? "ok"));
+                string[] row = [$"h{host.Number}", Markup.Escape(host.Namespace), host.Address?.ToString() ?? "-",
+                    Markup.Escape(AgentAddress.LabSocketPath(name, $"h{host.Number}")), Markup.Escape(agent.Describe()), Markup.Escape(host.Problem ?? "ok")];
+                table.AddRow(dockerds.Count == 0 ? row : [.. row, Markup.Escape(dockerds.GetValueOrDefault(host.Number)?.Describe() ?? "not started")]);
             }
             Output.Console.For(context.Out).Write(table);
-            var healthy = status.Healthy && agentsHealthy;
+            var dockerHealthy = dockerds.Values.All(d => d.State == LabDockerdState.Running);
+            var healthy = status.Healthy && agentsHealthy && dockerHealthy;
             await context.Out.WriteLineAsync(healthy
                 ? $"lab '{name}' is healthy"
-                : $"lab '{name}' is broken: run 'weft lab up --prefix {name}' to repair it or 'weft lab down --prefix {name}' to remove it");
+                : $"lab '{name}' is broken: run 'weft lab up --prefix {name}{(dockerds.Count > 0 ? " --docker" : "")}' to repair it or 'weft lab down --prefix {name}' to remove it");
             return healthy ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Env(CliContext context)
+    {
+        var host = new Argument<string>("HOST") { Description = "The lab host, e.g. h2" };
+        var prefix = PrefixOption();
+        var command = new Command("env", "Print the exports that make docker and weft talk to one lab host: eval \"$(weft lab env h2)\"") { host, prefix };
+        HandleLab(context, command, async (parse, _) =>
+        {
+            var name = Prefix(context, parse, prefix);
+            var given = parse.GetValue(host)!;
+            var status = LabTopology.Status(name);
+            if (status.Hosts.FirstOrDefault(h => $"h{h.Number}" == given) is not { } found)
+            {
+                throw new CliException($"lab '{name}' has no host '{given}'{(status.IsUp ? $"; its hosts are {string.Join(", ", status.Hosts.Select(h => $"h{h.Number}"))}" : $": start it with 'weft lab up --prefix {name}'")}");
+            }
+            await context.Out.WriteLineAsync($"export DOCKER_HOST={new LabDockerPaths(name, found.Number).DockerHost}");
+            await context.Out.WriteLineAsync($"export WEFT_HOST={AgentAddress.LabSocketPath(name, given)}");
+            return 0;
         });
         return command;
     }

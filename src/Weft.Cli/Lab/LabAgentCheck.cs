@@ -1,4 +1,3 @@
-using System.Globalization;
 using Weft.Api;
 using Weft.Lab;
 using Weft.Linux;
@@ -67,18 +66,7 @@ internal static class LabAgentCheck
     public static string PidFile(string prefix, int host) => Path.Combine(LabAgents.RunDirectory(prefix, host), "weftd.pid");
 
     /// <summary>The PID the host's pid file names, live or not; null without a readable pid file.</summary>
-    public static int? RecordedPid(string prefix, int host)
-    {
-        var file = PidFile(prefix, host);
-        try
-        {
-            return int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static int? RecordedPid(string prefix, int host) => LabPidFile.Read(PidFile(prefix, host));
 
     /// <summary>Only a process whose command line is weftd's: a recycled PID is never taken for an agent, nor signalled.</summary>
     public static bool IsWeftd(int pid)
@@ -107,7 +95,8 @@ internal static class LabAgentCheck
         }
     }
 
-    private static bool InHostNamespace(int pid, string hostNamespace)
+    /// <summary>Whether process <paramref name="pid"/> is in the network namespace named <paramref name="hostNamespace"/> now (device and inode).</summary>
+    public static bool InHostNamespace(int pid, string hostNamespace)
     {
         try
         {

@@ -12,7 +12,9 @@ namespace Weft.Cli.Lab;
 /// <summary>
 /// One weftd per lab host: started inside the host's namespace with <c>ip netns exec</c>, detached, its log, pid file,
 /// data and socket in <c>/run/weft/&lt;prefix&gt;-hN/</c>; h1 becomes the cluster manager and the other hosts join it with
-/// the token over the lab underlay. Stopped by the PID it recorded, never by name.
+/// the token over the lab underlay. Each is told its own host's Docker plugin directory, dockerd socket and resolver
+/// address (<see cref="LabDockerPaths"/>), whether or not the lab runs Docker, never the machine's defaults. Stopped by
+/// the PID it recorded, never by name.
 /// </summary>
 internal static class LabAgents
 {
@@ -119,17 +121,8 @@ internal static class LabAgents
     public static IReadOnlyList<string> Down(string prefix)
     {
         var stopped = new List<string>();
-        var root = AgentAddress.RunDirectory;
-        if (!Directory.Exists(root))
+        foreach (var (host, directory) in HostDirectories(prefix))
         {
-            return stopped;
-        }
-        foreach (var directory in Directory.GetDirectories(root, prefix + "-h*"))
-        {
-            if (LabNames.HostNumber(prefix, Path.GetFileName(directory)) is not { } host)
-            {
-                continue;
-            }
             if (LabAgentCheck.RecordedPid(prefix, host) is { } pid && Stop(pid))
             {
                 stopped.Add($"stopped weftd of h{host} (pid {pid})");
@@ -139,10 +132,28 @@ internal static class LabAgents
         return stopped;
     }
 
+    /// <summary>The run directories <c>/run/weft/P-hN</c> of the lab's hosts that exist, with their host numbers.</summary>
+    public static IEnumerable<(int Host, string Directory)> HostDirectories(string prefix)
+    {
+        var root = AgentAddress.RunDirectory;
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+        return Directory.GetDirectories(root, prefix + "-h*")
+            .Select(d => (Host: LabNames.HostNumber(prefix, Path.GetFileName(d)), Directory: d))
+            .Where(h => h.Host is not null)
+            .Select(h => (h.Host!.Value, h.Directory))
+            .OrderBy(h => h.Item1)
+            .ToList();
+    }
+
     private static int Start(string prefix, int host, string? offloads)
     {
         var directory = RunDirectory(prefix, host);
+        var docker = new LabDockerPaths(prefix, host);
         Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(docker.PluginDirectory);
         var (program, leading) = Weftd();
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -164,9 +175,10 @@ internal static class LabAgents
                      "--netns-prefix", LabNames.HostNamespace(prefix, host),
                      "--underlay-address", LabNames.HostAddress(host).ToString(),
                      "--cluster-port", ClusterPort.ToString(CultureInfo.InvariantCulture),
-                     "--docker-plugin-dir", Path.Combine(directory, "docker-plugins"),
-                     "--docker-host", $"unix://{Path.Combine(directory, "docker.sock")}",
-                     "--host-dns", "127.0.0.153"])
+                     // The host's own Docker plugin directory, dockerd and resolver (LabDockerd), not the machine's defaults.
+                     "--docker-plugin-dir", docker.PluginDirectory,
+                     "--docker-host", docker.DockerHost,
+                     "--host-dns", LabDockerPaths.HostDns])
         {
             start.ArgumentList.Add(argument);
         }
