@@ -7,7 +7,7 @@ namespace Weft.Lab.Tests;
 /// <summary>Issue 11's lifecycle steps with real dockerds: stop/start/restart, rm, weftd and dockerd restarts, connect/disconnect, ps, --ip, networks removed either way.</summary>
 public sealed partial class DockerScenarioTests
 {
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Stop_start_and_restart_keep_the_containers_address()
     {
         lab.Run(1, "keep-1", "app-overlay");
@@ -25,7 +25,7 @@ public sealed partial class DockerScenarioTests
             "keep-1 is reachable by name after its restart");
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Docker_rm_removes_the_endpoint_from_every_host_within_2_seconds()
     {
         lab.Run(3, "gone-soon", "app-overlay");
@@ -38,7 +38,7 @@ public sealed partial class DockerScenarioTests
         Assert.DoesNotContain("gone-soon", lab.Must("-H", "h2", "network", "inspect", "app-overlay", "--format", "{{range .Containers}}{{.Name}} {{end}}"));
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Restarting_weftd_keeps_docker_containers_on_the_network_and_dockerd_finds_the_plugin_again()
     {
         KillWeftd(2); // the userspace VTEP dies with it; the containers, their veths and the sandbox stay
@@ -49,7 +49,7 @@ public sealed partial class DockerScenarioTests
         Assert.True(CliLab.Eventually(() => lab.Docker(1, "exec", "container-a", "ping", "-c", "1", "-W", "1", "after-restart").ExitCode == 0, TimeSpan.FromSeconds(10)));
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void With_weftd_down_docker_run_fails_with_the_plugins_error_and_works_once_it_is_back()
     {
         KillWeftd(3);
@@ -62,7 +62,7 @@ public sealed partial class DockerScenarioTests
         Assert.True(CliLab.Eventually(() => lab.Docker(1, "exec", "container-a", "ping", "-c", "1", "-W", "1", "while-down").ExitCode == 0, TimeSpan.FromSeconds(10)));
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Restarting_dockerd_brings_restart_always_containers_back_on_the_network()
     {
         lab.Run(3, "always-on", "app-overlay", "--restart", "always");
@@ -81,7 +81,7 @@ public sealed partial class DockerScenarioTests
         Assert.True(CliLab.Eventually(() => lab.Docker(3, "exec", "container-c", "ping", "-c", "1", "-W", "1", "container-a").ExitCode == 0, TimeSpan.FromSeconds(10)));
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Network_connect_and_disconnect_work()
     {
         lab.Run(1, "two-nets", "app-overlay");
@@ -95,7 +95,7 @@ public sealed partial class DockerScenarioTests
         Assert.Equal(0, lab.Docker(1, "exec", "two-nets", "ping", "-c", "1", "-W", "2", "container-b").ExitCode);
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Weft_ps_lists_docker_containers_with_their_host_and_runtime_and_docker_run_ip_is_honoured()
     {
         var subnet = lab.Must("-H", "h1", "network", "inspect", "app-overlay", "--format", "{{(index .IPAM.Config 0).Subnet}}").Trim();
@@ -108,7 +108,7 @@ public sealed partial class DockerScenarioTests
         Assert.Contains("container-a h1 docker", lab.Must("-H", "h3", "ps", "--format", "{{.Names}} {{.Node}} {{.Runtime}}"));
     }
 
-    [RootFact("dockerd", "docker")]
+    [DockerFact]
     public void A_network_removed_with_weft_or_with_docker_goes_from_every_dockerd()
     {
         lab.Must("-H", "h1", "network", "create", "short-lived");

@@ -8,11 +8,11 @@ namespace Weft.Lab.Tests;
 /// names across three hosts, isolation between two Weft networks, a Docker and a Weft container on one network, a 20 MB
 /// transfer, the plaintext marker on an encrypted Docker network, and Docker's error carrying Weft's message.
 /// </summary>
-public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<DockerLab>
+public sealed partial class DockerScenarioTests(DockerScenarioLab lab) : IClassFixture<DockerScenarioLab>
 {
     private const string Marker = "WEFT-DOCKER-MARKER-11d7";
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void The_seed_scenario_with_docker_commands()
     {
         foreach (var host in new[] { 1, 2, 3 })
@@ -30,7 +30,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         Assert.Contains("default via 10.", lab.MustDocker(2, "exec", "container-b", "ip", "route"));
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Three_containers_on_three_hosts_reach_each_other_by_name()
     {
         var names = new[] { (1, "container-a"), (2, "container-b"), (3, "container-c") };
@@ -44,7 +44,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         }
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void Containers_of_two_weft_networks_do_not_reach_each_other()
     {
         lab.Run(3, "iso-x", "other-d");
@@ -55,7 +55,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         Assert.Equal(0, lab.Docker(3, "exec", "container-c", "ping", "-c", "1", "-W", "2", a).ExitCode); // the path itself works
     }
 
-    [RootFact("dockerd", "docker", "ip", "ping")]
+    [DockerFact]
     public void A_docker_container_and_a_weft_container_on_one_network_reach_each_other_by_name()
     {
         lab.Must("-H", "h2", "run", "-d", "--name", "weft-w", "--network", "app-overlay");
@@ -66,7 +66,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         Assert.Contains(lab.DockerAddress(1, "container-a", "app-overlay"), ping.Out);
     }
 
-    [RootFact("dockerd", "docker", "ip")]
+    [DockerFact]
     public void A_20_MB_transfer_arrives_intact()
     {
         var served = lab.MustDocker(2, "exec", "container-b", "sh", "-c",
@@ -78,7 +78,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         Assert.Equal("20971520", lines[1].Trim());
     }
 
-    [RootFact("dockerd", "docker", "ip", "tcpdump")]
+    [DockerFact]
     public void A_marker_crosses_the_underlay_in_clear_on_the_plain_network_and_never_on_the_encrypted_one()
     {
         lab.Run(1, "enc-a", "secure-d");
@@ -94,7 +94,7 @@ public sealed partial class DockerScenarioTests(DockerLab lab) : IClassFixture<D
         Assert.True(sealedBytes.AsSpan().IndexOf(marker) < 0, "the encrypted network's VXLAN never shows the marker");
     }
 
-    [RootFact("dockerd", "docker")]
+    [DockerFact]
     public void Bad_options_an_overlapping_subnet_and_a_bad_mtu_are_refused_with_wefts_message()
     {
         var unknown = lab.Docker(1, "network", "create", "-d", "weft", "--ipam-driver", "weft", "-o", "bogus=1", "bad-1");

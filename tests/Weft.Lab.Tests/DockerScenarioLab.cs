@@ -8,9 +8,9 @@ namespace Weft.Lab.Tests;
 /// secure-d with <c>docker network create -d weft --ipam-driver weft -o encrypted</c> on h2, other-d likewise on h3; both
 /// reach every host's dockerd through weftd. Torn down by <c>weft lab down</c>, which stops the dockerds too.
 /// </summary>
-public sealed class DockerLab : CliLab
+public sealed class DockerScenarioLab : CliLab
 {
-    public DockerLab()
+    public DockerScenarioLab()
         : base("wd")
     {
         if (!IsRoot || Tool.Find("dockerd") is null) return;
