@@ -28,6 +28,12 @@ public sealed class DockerScenarioLab : CliLab
             Run(1, "container-a", "app-overlay");
             Run(2, "container-b", "app-overlay");
             Run(3, "container-c", "app-overlay");
+            // Docker names a container to its plugin only after the join, so each host's resolver learns the names a moment later.
+            foreach (var (host, from, to) in new[] { (1, "container-a", "container-c"), (3, "container-c", "container-a"), (2, "container-b", "container-c") })
+            {
+                if (!Eventually(() => Docker(host, "exec", from, "ping", "-c", "1", "-W", "1", to).ExitCode == 0, TimeSpan.FromSeconds(15)))
+                    throw new InvalidOperationException($"lab setup: {from} does not reach {to} by name within 15 s");
+            }
         }
         catch
         {

@@ -155,6 +155,25 @@ internal sealed class DockerEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every container's state ("running", "exited", "created", …) by id, or null when dockerd does not answer within
+    /// <paramref name="patience"/> (it is starting up: its API serves only after it has restored its containers).
+    /// </summary>
+    public async Task<Dictionary<string, string>?> ContainerStatesAsync(TimeSpan patience, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(patience);
+        try
+        {
+            return (await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, wait.Token))
+                .ToDictionary(c => c.ID, c => c.State, StringComparer.Ordinal);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The ids of every container dockerd has, running or not.</summary>
     public async Task<HashSet<string>> ContainerIdsAsync(CancellationToken ct) =>
         (await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, ct)).Select(c => c.ID).ToHashSet(StringComparer.Ordinal);

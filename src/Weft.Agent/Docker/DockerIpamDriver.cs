@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Weft.Control.Errors;
 using Weft.Control.Ipam;
 using Weft.Control.Model;
@@ -17,7 +18,7 @@ namespace Weft.Agent.Docker;
 /// one holder dockerd is busy starting (see <see cref="DockerEngine.IsBusyAsync"/>) and gives it its address back; when
 /// none or several are being started, the request gets a free address.
 /// </summary>
-internal sealed class DockerIpamDriver(AgentState state, AgentOptions options, DockerEngine engine)
+internal sealed partial class DockerIpamDriver(AgentState state, AgentOptions options, DockerEngine engine, ILogger<DockerIpamDriver> logger)
 {
     private static readonly TimeSpan BusyPatience = TimeSpan.FromMilliseconds(300);
 
@@ -36,18 +37,22 @@ internal sealed class DockerIpamDriver(AgentState state, AgentOptions options, D
     {
         if (request.V6)
             throw new WeftInvalidArgumentException("Weft networks are IPv4 only: create the network without --ipv6");
-        SubnetConfig config;
         if (request.Options?.GetValueOrDefault(DockerEngine.NetworkOption) is { Length: > 0 } id)
         {
             var network = await state.Control.Networks.FindAsync(id, ct)
                 ?? throw new WeftNotFoundException($"Weft network {id} not found: it was removed while its Docker network was being made");
-            config = network.Subnets[0];
+            return new RequestPoolResponse(PoolId.From(network.Subnets[0]).ToString(), network.Subnets[0].Subnet, []);
         }
-        else
-        {
-            config = await state.Control.Networks.PlanAsync(NullIfEmpty(request.Pool), null, NullIfEmpty(request.SubPool), new Dictionary<string, string>(), ct);
-        }
-        return new RequestPoolResponse(PoolId.From(config).ToString(), config.Subnet, []);
+        // The user's `docker network create`: the subnet is held at once, so that two creates on two hosts cannot take one.
+        var (reservation, config) = await state.Control.Networks.ReserveSubnetAsync(NullIfEmpty(request.Pool), NullIfEmpty(request.SubPool), ct);
+        return new RequestPoolResponse(PoolId.From(config, reservation).ToString(), config.Subnet, []);
+    }
+
+    /// <summary>A pool Docker gives up: a reservation no network took over (its create failed) is released.</summary>
+    public async Task ReleasePoolAsync(ReleasePoolRequest request, CancellationToken ct)
+    {
+        if (PoolId.Parse(request.PoolID).Reservation is { } reservation)
+            await state.Control.Networks.ReleaseReservationAsync(reservation, ct);
     }
 
     public async Task<RequestAddressResponse> RequestAddressAsync(RequestAddressRequest request, CancellationToken ct)
@@ -68,12 +73,27 @@ internal sealed class DockerIpamDriver(AgentState state, AgentOptions options, D
         var held = await state.Control.Endpoints.HeldAddressesAsync(network.Id, options.NodeName, ct);
         if (wanted is not null) held = [.. held.Where(h => h.Address == Ipv4.Parse(wanted, "address"))];
         if (held.Count == 0) return null;
+        // Only a container that exists and is not running can be the one starting; while dockerd restores its containers
+        // after a restart its API does not answer at all, and then nobody can be told apart.
+        var states = await engine.ContainerStatesAsync(BusyPatience, ct);
+        if (states is null)
+        {
+            LogDockerdBusy(logger, network.Name);
+            return null;
+        }
+        held = [.. held.Where(h => states.GetValueOrDefault(h.Claim.HeldFor!) is not "running")];
         var busy = await Task.WhenAll(held.Select(h => engine.IsBusyAsync(h.Claim.HeldFor!, BusyPatience, ct)));
         // Busy: being started. For its own fixed address a holder dockerd no longer has (it was removed) is no obstacle either.
         var starting = held.Zip(busy).Where(p => p.Second == true || (wanted is not null && p.Second is null)).Select(p => p.First).ToList();
-        if (starting.Count != 1) return null;
+        if (starting.Count != 1)
+        {
+            LogNotReclaimed(logger, network.Name, held.Count, starting.Count);
+            return null;
+        }
         var (address, claim) = starting[0];
-        return await state.Control.Endpoints.ReclaimHeldAsync(network.Id, address, claim, Holder, ct) ? address : null;
+        if (!await state.Control.Endpoints.ReclaimHeldAsync(network.Id, address, claim, Holder, ct)) return null;
+        LogReclaimed(logger, Ipv4.Format(address), claim.ContainerName, network.Name);
+        return address;
     }
 
     public async Task ReleaseAddressAsync(ReleaseAddressRequest request, CancellationToken ct)
@@ -85,6 +105,15 @@ internal sealed class DockerIpamDriver(AgentState state, AgentOptions options, D
             && await state.Control.Endpoints.AddressClaimAsync(network.Id, address, ct) is { HeldFor: null })
             await state.Control.Endpoints.ReleaseAddressAsync(network.Id, address, ct); // a held address stays its container's
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "address {Address} given back to Docker container {Container} on {Network} as it starts again")]
+    private static partial void LogReclaimed(ILogger logger, string address, string container, string network);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Network}: {Held} addresses held for stopped containers here, {Starting} of them being started: a free address instead")]
+    private static partial void LogNotReclaimed(ILogger logger, string network, int held, int starting);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Network}: dockerd is starting up and cannot say which container asks: a free address")]
+    private static partial void LogDockerdBusy(ILogger logger, string network);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -17,12 +17,15 @@ internal sealed partial class DockerNames(AgentState state, DockerEngine engine,
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private readonly CancellationTokenSource _stop = new();
 
-    public void AdoptNetworkLater(string dockerNetworkId) => _ = Task.Run(() => AdoptNetworkAsync(dockerNetworkId, _stop.Token));
+    public void AdoptNetworkLater(string dockerNetworkId, string? reservation) => _ = Task.Run(() => AdoptNetworkAsync(dockerNetworkId, reservation, _stop.Token));
 
     public void NameEndpointLater(string dockerNetworkId, Endpoint endpoint) => _ = Task.Run(() => NameEndpointAsync(dockerNetworkId, endpoint, _stop.Token));
 
-    /// <summary>Makes the Weft network for a Docker network the user created (or maps it to the one of that name and subnet).</summary>
-    public async Task AdoptNetworkAsync(string dockerNetworkId, CancellationToken ct)
+    /// <summary>
+    /// Makes the Weft network for a Docker network the user created, taking over the subnet reserved for it (or maps it to
+    /// the Weft network of that name and subnet).
+    /// </summary>
+    public async Task AdoptNetworkAsync(string dockerNetworkId, string? reservation, CancellationToken ct)
     {
         try
         {
@@ -54,6 +57,7 @@ internal sealed partial class DockerNames(AgentState state, DockerEngine engine,
                         Labels = new Dictionary<string, string>(docker.Labels ?? new Dictionary<string, string>()),
                         Internal = docker.Internal,
                         Attachable = docker.Attachable,
+                        SubnetReservation = reservation,
                     }, ct);
                 await map.PutAsync(dockerNetworkId, network.Id, ct);
                 LogAdopted(logger, docker.Name, dockerNetworkId[..12], network.Vni);
@@ -88,6 +92,11 @@ internal sealed partial class DockerNames(AgentState state, DockerEngine engine,
                     var named = current with { ContainerName = container.Name, ContainerId = container.Id, Aliases = container.Aliases };
                     if (named != current && !await state.Control.Endpoints.UpdateEndpointAsync(named, ct)) continue; // changed meanwhile: read again
                     LogNamed(logger, container.Name, endpoint.IPv4Address);
+                    // It has an address now: one still held for it from an earlier run (not given back) goes to the pool.
+                    foreach (var (address, claim) in await state.Control.Endpoints.HeldAddressesAsync(endpoint.NetworkId, endpoint.Host, ct))
+                    {
+                        if (claim.HeldFor == container.Id) await state.Control.Endpoints.ReleaseAddressAsync(endpoint.NetworkId, address, ct);
+                    }
                     return;
                 }
                 await Task.Delay(Poll, ct);

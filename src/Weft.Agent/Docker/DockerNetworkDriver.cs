@@ -46,9 +46,9 @@ internal sealed partial class DockerNetworkDriver(
             await map.PutAsync(request.NetworkID, weftId, ct); // one weftd made for a Weft network
             return;
         }
-        var gateway = ipv4.Gateway.Split('/')[0];
-        await state.Control.Networks.PlanAsync(ipv4.Pool, gateway, null, driverOptions, ct); // the user's: refuse now what a create would refuse
-        names.AdoptNetworkLater(request.NetworkID);
+        // The user's: refuse now what the create would refuse; the subnet is already held for it since RequestPool.
+        NetworkService.Validate(driverOptions, ipv4.Pool, ipv4.Gateway.Split('/')[0]);
+        names.AdoptNetworkLater(request.NetworkID, await state.Control.Networks.FindReservationAsync(ipv4.Pool, ct));
     }
 
     public async Task DeleteNetworkAsync(NetworkRequest request, CancellationToken ct)
@@ -97,8 +97,11 @@ internal sealed partial class DockerNetworkDriver(
         {
             await state.Control.Endpoints.RemoveRuntimeEndpointAsync(endpoint, ct);
             if (!DockerNames.IsUnnamed(endpoint)) // stopped, perhaps to start again: its address stays its own (see DockerIpamDriver)
+            {
                 await state.Control.Endpoints.HoldAddressAsync(endpoint.NetworkId, Ipv4.Parse(endpoint.IPv4Address, "address"),
                     endpoint.ContainerId, endpoint.ContainerName, options.NodeName, ct);
+                LogHeld(logger, endpoint.IPv4Address, endpoint.ContainerName);
+            }
         }
         if (services.GetService(typeof(HostDataPath)) is HostDataPath dataPath && weftId is not null
             && await state.Control.Networks.FindAsync(weftId, ct) is { } network)
@@ -133,6 +136,9 @@ internal sealed partial class DockerNetworkDriver(
     }
 
     private static string Short(string id) => id[..Math.Min(12, id.Length)];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Docker container {Container} left: its address {Address} stays its own until dockerd removes it")]
+    private static partial void LogHeld(ILogger logger, string address, string container);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "network {Network} removed from the cluster by docker network rm")]
     private static partial void LogRemoved(ILogger logger, string network);

@@ -29,6 +29,9 @@ internal sealed partial class DockerNetworkSync(
     /// <summary>How long an endpoint may be missing from dockerd before it is forgotten (Docker lists it only after the join).</summary>
     private static readonly TimeSpan JoinGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long after its creation an endpoint without a name is named by the sync rather than by its join.</summary>
+    private static readonly TimeSpan NamingGrace = TimeSpan.FromSeconds(5);
+
     private CancellationTokenSource? _currentWatch;
 
     /// <summary>Completed passes (tests wait on it).</summary>
@@ -177,12 +180,16 @@ internal sealed partial class DockerNetworkSync(
             {
                 if (known.Contains(endpoint.Id))
                 {
-                    if (DockerNames.IsUnnamed(endpoint)) names.NameEndpointLater(dockerId, endpoint);
+                    // Naming starts at the join; one that was cut short (weftd restarted meanwhile) is resumed here.
+                    if (DockerNames.IsUnnamed(endpoint) && DateTimeOffset.UtcNow - endpoint.Created > NamingGrace) names.NameEndpointLater(dockerId, endpoint);
                     continue;
                 }
                 if (DateTimeOffset.UtcNow - endpoint.Created < JoinGrace) continue;
                 await state.Control.Endpoints.RemoveRuntimeEndpointAsync(endpoint, ct);
-                await state.Control.Endpoints.ReleaseAddressAsync(network.Id, Ipv4.Parse(endpoint.IPv4Address, "address"), ct);
+                var address = Ipv4.Parse(endpoint.IPv4Address, "address");
+                if (DockerNames.IsUnnamed(endpoint)) await state.Control.Endpoints.ReleaseAddressAsync(network.Id, address, ct);
+                else // the container may start again: its address stays its own until dockerd removes it (ReleaseHoldsOfRemovedAsync)
+                    await state.Control.Endpoints.HoldAddressAsync(network.Id, address, endpoint.ContainerId, endpoint.ContainerName, options.NodeName, ct);
                 if (services.GetService(typeof(HostDataPath)) is HostDataPath dataPath) dataPath.DetachHandOff(endpoint.Id, (uint)network.Vni);
                 LogForgot(logger, endpoint.ContainerName, endpoint.IPv4Address, network.Name);
             }

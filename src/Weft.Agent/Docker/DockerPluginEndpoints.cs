@@ -54,7 +54,7 @@ internal static partial class DockerPluginEndpoints
         Map(routes, "/NetworkDriver.Join", json.JoinRequest, json.JoinResponse, (r, s, ct) => s.GetRequiredService<DockerNetworkDriver>().JoinAsync(r, ct));
         // Leave: dockerd takes the interface out of its container after this; DeleteEndpoint then removes the veth.
         foreach (var nothing in (string[])["/NetworkDriver.Leave", "/NetworkDriver.DiscoverNew", "/NetworkDriver.DiscoverDelete",
-                     "/NetworkDriver.ProgramExternalConnectivity", "/NetworkDriver.RevokeExternalConnectivity", "/IpamDriver.ReleasePool"])
+                     "/NetworkDriver.ProgramExternalConnectivity", "/NetworkDriver.RevokeExternalConnectivity"])
             Map(routes, nothing, json.EmptyResponse, json.EmptyResponse, (_, _, _) => Task.FromResult(Empty));
 
         Map(routes, "/IpamDriver.GetCapabilities", json.EmptyResponse, json.IpamCapabilities, (_, _, _) => Task.FromResult(new IpamCapabilities(false, false)));
@@ -63,6 +63,11 @@ internal static partial class DockerPluginEndpoints
             s.GetRequiredService<DockerIpamDriver>().RequestPoolAsync(r, ct));
         Map(routes, "/IpamDriver.RequestAddress", json.RequestAddressRequest, json.RequestAddressResponse, (r, s, ct) =>
             s.GetRequiredService<DockerIpamDriver>().RequestAddressAsync(r, ct));
+        Map(routes, "/IpamDriver.ReleasePool", json.ReleasePoolRequest, json.EmptyResponse, async (r, s, ct) =>
+        {
+            await s.GetRequiredService<DockerIpamDriver>().ReleasePoolAsync(r, ct);
+            return Empty;
+        });
         Map(routes, "/IpamDriver.ReleaseAddress", json.ReleaseAddressRequest, json.EmptyResponse, async (r, s, ct) =>
         {
             await s.GetRequiredService<DockerIpamDriver>().ReleaseAddressAsync(r, ct);

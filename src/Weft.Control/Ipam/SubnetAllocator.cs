@@ -26,6 +26,27 @@ public sealed class SubnetAllocator(IClusterStore store, SubnetPlanner planner)
         }
     }
 
+    /// <summary>
+    /// Hands the claim held under <paramref name="reservationId"/> (see <see cref="ClaimAsync"/>) to a network: the subnet
+    /// stays claimed throughout. Throws when the reservation is gone.
+    /// </summary>
+    public async Task<SubnetConfig> TransferAsync(string reservationId, string networkId, string networkName, string? gateway, string? ipRange, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var (claims, revision) = await ReadAsync(cancellationToken).ConfigureAwait(false);
+            var held = claims.Claims.FirstOrDefault(c => c.NetworkId == reservationId)
+                ?? throw new Errors.WeftConflictException($"the subnet reserved for network {networkName} was released meanwhile: create it again");
+            var others = claims.Claims.Where(c => c.NetworkId != reservationId).ToList();
+            var config = Planner.Plan(held.Subnet, gateway, ipRange, others);
+            var updated = new SubnetClaims([.. others, new SubnetClaim(config.Subnet, networkId, networkName)]);
+            if (await store.CompareAndSwapAsync(Keys.Subnets, revision, ModelJson.Serialize(updated), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                return config;
+            }
+        }
+    }
+
     public async Task ReleaseAsync(string networkId, CancellationToken cancellationToken = default)
     {
         while (true)

@@ -21,4 +21,10 @@ public sealed record NetworkCreateRequest
     public bool Internal { get; init; }
 
     public bool Attachable { get; init; }
+
+    /// <summary>
+    /// A subnet reserved beforehand (<see cref="NetworkService.ReserveSubnetAsync"/>), which the network takes over instead
+    /// of claiming one: Docker asks for a network's pool before it creates the network.
+    /// </summary>
+    public string? SubnetReservation { get; init; }
 }

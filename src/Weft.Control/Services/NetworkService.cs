@@ -52,7 +52,9 @@ public sealed class NetworkService
         try
         {
             vni = await _vnis.ClaimAsync(id, options.Vni, cancellationToken).ConfigureAwait(false);
-            var subnet = await _subnets.ClaimAsync(id, request.Name, request.Subnet, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false);
+            var subnet = request.SubnetReservation is { } reservation
+                ? await _subnets.TransferAsync(reservation, id, request.Name, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false)
+                : await _subnets.ClaimAsync(id, request.Name, request.Subnet, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false);
             subnetClaimed = true;
             var network = new Network
             {
@@ -90,15 +92,40 @@ public sealed class NetworkService
         }
     }
 
+    /// <summary>Prefix of the ids under which <see cref="ReserveSubnetAsync"/> holds subnets for networks not made yet.</summary>
+    public const string ReservationPrefix = "reserved-";
+
     /// <summary>
-    /// Checks a create without making anything: the driver options and the subnet (an explicit one must not overlap another
-    /// network's; without one, the next free block of the pool). Returns the subnet, gateway and ip-range a create would
-    /// get now. Docker's plugin API asks for a pool before it names the network, so it plans first and creates later.
+    /// Claims a subnet for a network that is not made yet (Docker asks for a network's pool before it names and creates
+    /// the network): the one asked for, checked against every network's, or the next free block of the pool. Returns the
+    /// reservation's id, which <see cref="NetworkCreateRequest.SubnetReservation"/> hands to the network, and the subnet.
     /// </summary>
-    public async Task<SubnetConfig> PlanAsync(string? subnet, string? gateway, string? ipRange, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken = default)
+    public async Task<(string Reservation, SubnetConfig Subnet)> ReserveSubnetAsync(string? subnet, string? ipRange, CancellationToken cancellationToken = default)
+    {
+        var reservation = ReservationPrefix + Ids.New()[..16];
+        var config = await _subnets.ClaimAsync(reservation, "a network Docker is creating", subnet, null, ipRange, cancellationToken).ConfigureAwait(false);
+        return (reservation, config);
+    }
+
+    /// <summary>The reservation holding <paramref name="subnet"/>, or null when none (or a network) holds it.</summary>
+    public async Task<string?> FindReservationAsync(string subnet, CancellationToken cancellationToken = default) =>
+        (await _subnets.ListAsync(cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(c => c.Subnet == subnet && c.NetworkId.StartsWith(ReservationPrefix, StringComparison.Ordinal))?.NetworkId;
+
+    /// <summary>Gives up a reservation that no network took over; true if it was still held.</summary>
+    public async Task<bool> ReleaseReservationAsync(string reservation, CancellationToken cancellationToken = default)
+    {
+        if (!reservation.StartsWith(ReservationPrefix, StringComparison.Ordinal)
+            || !(await _subnets.ListAsync(cancellationToken).ConfigureAwait(false)).Any(c => c.NetworkId == reservation)) return false;
+        await _subnets.ReleaseAsync(reservation, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Checks a network's driver options and its gateway in a subnet without making anything.</summary>
+    public static void Validate(IReadOnlyDictionary<string, string> options, string subnet, string? gateway)
     {
         NetworkOptions.Parse(options);
-        return _subnets.Planner.Plan(subnet, gateway, ipRange, await _subnets.ListAsync(cancellationToken).ConfigureAwait(false));
+        new SubnetPlanner(Ipv4Cidr.Parse(subnet, "subnet"), Ipv4Cidr.Parse(subnet, "subnet").PrefixLength).Plan(subnet, gateway, null, []);
     }
 
     /// <summary>The network holding <paramref name="subnet"/> (CIDR text as stored), or null.</summary>

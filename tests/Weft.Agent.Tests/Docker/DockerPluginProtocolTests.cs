@@ -47,6 +47,12 @@ public sealed class DockerPluginProtocolTests : IAsyncLifetime
         var (status, body) = await Post(PluginSocket, "/IpamDriver.RequestPool", """{"AddressSpace":"weft","Pool":"10.0.0.0/16","SubPool":"","V6":false}""");
         Assert.Equal(500, status);
         Assert.Equal("subnet 10.0.0.0/16 overlaps network app-overlay (10.0.0.0/24): choose a subnet outside it", Err(body));
+        // The planned subnet is held for the network being created: a second create cannot take it, until Docker gives the pool up.
+        Assert.Equal("10.0.2.0/24", Json((await Post(PluginSocket, "/IpamDriver.RequestPool", """{"AddressSpace":"weft"}""")).Body).RootElement.GetProperty("Pool").GetString());
+        Assert.Contains("overlaps network a network Docker is creating (10.0.1.0/24)",
+            Err((await Post(PluginSocket, "/IpamDriver.RequestPool", """{"AddressSpace":"weft","Pool":"10.0.1.0/24"}""")).Body));
+        Assert.Equal((200, "{}"), await Post(PluginSocket, "/IpamDriver.ReleasePool", $$$"""{"PoolID":"{{{poolId}}}"}"""));
+        Assert.Equal(200, (await Post(PluginSocket, "/IpamDriver.RequestPool", """{"AddressSpace":"weft","Pool":"10.0.1.0/24"}""")).Status);
         Assert.Equal("Weft networks are IPv4 only: create the network without --ipv6",
             Err((await Post(PluginSocket, "/IpamDriver.RequestPool", """{"AddressSpace":"weft","V6":true}""")).Body));
     }
