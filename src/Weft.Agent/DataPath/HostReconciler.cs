@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Weft.Control.Model;
@@ -178,7 +179,7 @@ public sealed partial class HostReconciler(
         }
         foreach (var (container, names) in desired.NamesByContainer)
             dns.Ensure(dataPath.Names.Container(container), names);
-        if (options.HostDns is { } hostDns) dns.EnsureHost(IPAddress.Parse(hostDns), desired.RuntimeNames);
+        if (options.HostDns is { } hostDns) EnsureHostResolver(hostDns, desired);
 
         // Containers (or their attachments) that are gone.
         var remainingContainers = desired.Local.Select(l => l.Endpoint.ContainerName).ToHashSet();
@@ -230,7 +231,27 @@ public sealed partial class HostReconciler(
             dataPath.RemoveNetwork(vni);
     }
 
+    /// <summary>The host-side resolver for Docker's containers; one that cannot listen is logged once and costs the pass nothing.</summary>
+    private void EnsureHostResolver(string address, HostDesiredState desired)
+    {
+        try
+        {
+            dns.EnsureHost(IPAddress.Parse(address), desired.RuntimeNames);
+        }
+        catch (SocketException e)
+        {
+            if (_hostDnsFailed) return;
+            _hostDnsFailed = true;
+            LogHostDnsFailed(logger, address, e.SocketErrorCode.ToString());
+        }
+    }
+
+    private bool _hostDnsFailed;
+
     private PeerEndpoint Peer(string underlayAddress) => PeerEndpoint.From(new IPEndPoint(IPAddress.Parse(underlayAddress), options.VxlanPort));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cannot serve container names on {Address}:53 in this host's namespace ({Error}): Docker's containers resolve only their own daemon's containers; check --host-dns")]
+    private static partial void LogHostDnsFailed(ILogger logger, string address, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "reconcile pass failed; retrying")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

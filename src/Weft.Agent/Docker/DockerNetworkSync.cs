@@ -29,6 +29,9 @@ internal sealed partial class DockerNetworkSync(
     /// <summary>How long an endpoint may be missing from dockerd before it is forgotten (Docker lists it only after the join).</summary>
     private static readonly TimeSpan JoinGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a subnet reserved for a network being created with docker may wait for it (its creator died otherwise).</summary>
+    private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>How long after its creation an endpoint without a name is named by the sync rather than by its join.</summary>
     private static readonly TimeSpan NamingGrace = TimeSpan.FromSeconds(5);
 
@@ -147,6 +150,8 @@ internal sealed partial class DockerNetworkSync(
 
         await ForgetGoneEndpointsAsync(weft, mapped.Where(m => present.Contains(m.Key)).ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal), ct);
         await ReleaseHoldsOfRemovedAsync(represented, ct);
+        if (await state.Control.Networks.ReleaseStaleReservationsAsync(ReservationLifetime, ct) is > 0 and var released)
+            LogReservationsReleased(logger, released);
         Passes++;
     }
 
@@ -210,6 +215,9 @@ internal sealed partial class DockerNetworkSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "address {Address} held for Docker container {Container} released: the container was removed")]
     private static partial void LogHoldReleased(ILogger logger, string address, string container);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "released {Count} subnet reservations that no network took over within 10 minutes")]
+    private static partial void LogReservationsReleased(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "dockerd at {Host} does not answer: {Reason}")]
     private static partial void LogDockerUnreachable(ILogger logger, string host, string reason);

@@ -102,7 +102,7 @@ public sealed class NetworkService
     /// </summary>
     public async Task<(string Reservation, SubnetConfig Subnet)> ReserveSubnetAsync(string? subnet, string? ipRange, CancellationToken cancellationToken = default)
     {
-        var reservation = ReservationPrefix + Ids.New()[..16];
+        var reservation = $"{ReservationPrefix}{_time.GetUtcNow().ToUnixTimeSeconds()}-{Ids.New()[..8]}";
         var config = await _subnets.ClaimAsync(reservation, "a network Docker is creating", subnet, null, ipRange, cancellationToken).ConfigureAwait(false);
         return (reservation, config);
     }
@@ -119,6 +119,25 @@ public sealed class NetworkService
             || !(await _subnets.ListAsync(cancellationToken).ConfigureAwait(false)).Any(c => c.NetworkId == reservation)) return false;
         await _subnets.ReleaseAsync(reservation, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Releases reservations older than <paramref name="maxAge"/> that no network took over (their creator died between
+    /// Docker's pool request and the network's creation); returns how many.
+    /// </summary>
+    public async Task<int> ReleaseStaleReservationsAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        var released = 0;
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        foreach (var claim in await _subnets.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!claim.NetworkId.StartsWith(ReservationPrefix, StringComparison.Ordinal)) continue;
+            var made = claim.NetworkId[ReservationPrefix.Length..].Split('-')[0];
+            if (long.TryParse(made, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && now - seconds < maxAge.TotalSeconds) continue;
+            await _subnets.ReleaseAsync(claim.NetworkId, cancellationToken).ConfigureAwait(false);
+            released++;
+        }
+        return released;
     }
 
     /// <summary>Checks a network's driver options and its gateway in a subnet without making anything.</summary>
