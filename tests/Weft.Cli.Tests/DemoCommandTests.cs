@@ -55,6 +55,31 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.False(Directory.Exists($"/run/weft/{_prefix}-h1"));
     }
 
+    [DockerFact]
+    public async Task DemoWithDockerTellsTheStoryWithRealDockerCommandsAndLeavesNothingBehind()
+    {
+        var demo = await Weft("demo", "--docker");
+
+        Assert.True(demo.ExitCode == 0, $"demo exited {demo.ExitCode}: {demo.Err}\n{demo.Out}");
+        Assert.Contains("$ weft lab up --hosts 3 --docker\n", demo.Out);
+        Assert.Matches(@"h1\$ docker network create -d weft --ipam-driver weft app-overlay\n[0-9a-f]{64}\n", demo.Out);
+        Assert.Contains("h2$ docker network inspect app-overlay --format '{{.Driver}}'\nweft\n", demo.Out); // made on h2's dockerd by weftd
+        Assert.Matches(@"h2\$ docker run -d --name container-b --network app-overlay busybox sleep 3600\n[0-9a-f]{64}\n", demo.Out);
+        Assert.Matches(@"app-overlay\s+10\.0\.0\.\d+\s+h2\s+docker\s+container-b", demo.Out); // weft ps
+        Assert.Contains("h1$ docker exec container-a ping -c 3 container-b\n", demo.Out);
+        Assert.Matches(@"PING container-b \(10\.0\.0\.\d+\)", demo.Out);
+        Assert.Contains("3 packets transmitted, 3 packets received, 0% packet loss", demo.Out);
+        var inspectVni = VniFromInspect().Match(demo.Out);
+        Assert.True(inspectVni.Success, "no 'VNI n, MTU m' line from network inspect");
+        Assert.Contains($"VNI {inspectVni.Groups[1].Value}   = the VNI 'network inspect' reports for app-overlay", demo.Out);
+        Assert.Matches(@"inner Ethernet  02:42:0a:00:00:\w\w → 02:42:0a:00:00:\w\w   container-a → container-b", demo.Out);
+        Assert.Contains($"stopped dockerd of h1", demo.Out);
+
+        Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
+        Assert.Empty(ProcessesMentioningPrefix());
+        Assert.False(Directory.Exists($"/run/weft/{_prefix}-h1"));
+    }
+
     [RootFact("ip", "ping", "tcpdump")]
     public async Task KeepLeavesAWorkingLabAndSaysHowToExploreIt()
     {

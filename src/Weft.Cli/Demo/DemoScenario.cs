@@ -227,9 +227,10 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             await KeptAsync();
             return true;
         }
+        var processes = docker ? "every dockerd (with its containers) and every weftd" : "every weftd";
         await _narrator.StepAsync("Clean up", failed
-            ? "The demo did not finish; the lab goes anyway: every weftd stopped by its PID, every namespace removed."
-            : "Every weftd stopped by its PID, every namespace of the lab removed; nothing is left behind.");
+            ? $"The demo did not finish; the lab goes anyway: {processes} stopped by its PID, every namespace removed."
+            : $"{char.ToUpperInvariant(processes[0])}{processes[1..]} stopped by its PID, every namespace of the lab removed; nothing is left behind.");
         try
         {
             await _narrator.WeftAsync(CancellationToken.None, "lab", "down");
