@@ -26,25 +26,7 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
         {
             if (!_servers.TryGetValue(containerNamespace, out var entry))
             {
-                var listen = new IPEndPoint(ResolvConf.EmbeddedServerAddress, 53);
-                var udp = NetworkNamespace.OpenSocket(containerNamespace, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                var tcp = NetworkNamespace.OpenSocket(containerNamespace, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    udp.Bind(listen);
-                    tcp.Bind(listen);
-                    tcp.Listen(64);
-                }
-                catch
-                {
-                    udp.Dispose();
-                    tcp.Dispose();
-                    throw;
-                }
-                var lookup = new ContainerNames();
-                var server = new EmbeddedDnsServer(udp, lookup, _options, tcp, loggers.CreateLogger<EmbeddedDnsServer>());
-                server.Start();
-                entry = (server, lookup);
+                entry = Start(containerNamespace, ResolvConf.EmbeddedServerAddress, _options);
                 _servers[containerNamespace] = entry;
                 WriteResolvConf(containerNamespace);
             }
@@ -63,29 +45,7 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
     {
         lock (_servers)
         {
-            if (_host is null)
-            {
-                var listen = new IPEndPoint(address, 53);
-                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    udp.Bind(listen);
-                    tcp.Bind(listen);
-                    tcp.Listen(64);
-                }
-                catch
-                {
-                    udp.Dispose();
-                    tcp.Dispose();
-                    throw;
-                }
-                var lookup = new ContainerNames();
-                var options = _options with { Upstreams = [.. _options.Upstreams.Where(u => !u.Address.Equals(address))] };
-                var server = new EmbeddedDnsServer(udp, lookup, options, tcp, loggers.CreateLogger<EmbeddedDnsServer>());
-                server.Start();
-                _host = (server, lookup);
-            }
+            _host ??= Start(null, address, _options with { Upstreams = [.. _options.Upstreams.Where(u => !u.Address.Equals(address))] });
             _host.Value.Names.Update(names);
         }
     }
@@ -118,6 +78,30 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
             _host?.Server.Dispose();
             _host = null;
         }
+    }
+
+    /// <summary>A server on <paramref name="address"/>:53 (UDP and TCP) in namespace <paramref name="ns"/> (null: the agent's own), started.</summary>
+    private (EmbeddedDnsServer Server, ContainerNames Names) Start(string? ns, IPAddress address, DnsServerOptions options)
+    {
+        var listen = new IPEndPoint(address, 53);
+        var udp = NetworkNamespace.OpenSocket(ns, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var tcp = NetworkNamespace.OpenSocket(ns, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            udp.Bind(listen);
+            tcp.Bind(listen);
+            tcp.Listen(64);
+        }
+        catch
+        {
+            udp.Dispose();
+            tcp.Dispose();
+            throw;
+        }
+        var lookup = new ContainerNames();
+        var server = new EmbeddedDnsServer(udp, lookup, options, tcp, loggers.CreateLogger<EmbeddedDnsServer>());
+        server.Start();
+        return (server, lookup);
     }
 
     private static void WriteResolvConf(string containerNamespace)
