@@ -59,6 +59,18 @@ var hostDns = new Option<string>("--host-dns")
     Description = "Loopback address in the host's namespace where weftd answers container names for Docker's embedded DNS (list it first in the resolv.conf dockerd reads); empty: none",
     DefaultValueFactory = _ => "",
 };
+hostDns.Validators.Add(r =>
+{
+    var text = r.GetValueOrDefault<string>();
+    if (!string.IsNullOrEmpty(text) && !System.Net.IPAddress.TryParse(text, out _))
+        r.AddError($"--host-dns must be an IP address of this host (e.g. 127.0.0.153), not '{text}'");
+});
+dockerHost.Validators.Add(r =>
+{
+    var text = r.GetValueOrDefault<string>();
+    if (!string.IsNullOrEmpty(text) && !Uri.TryCreate(text, UriKind.Absolute, out _))
+        r.AddError($"--docker-host must be a URL like unix:///var/run/docker.sock, not '{text}'");
+});
 dataPath.AcceptOnlyFromAmong("userspace", "off");
 var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity, heartbeatTtl, dockerPluginDir, dockerHost, hostDns };
 root.SetAction(async (parse, ct) =>
