@@ -122,7 +122,15 @@ public sealed class RtNetlinkNeighbourTests : IDisposable
         nl.CreateVeth("bp2", "bp3");
         nl.SetMaster("bp0", "br0");
         nl.SetMaster("bp2", "br0");
-        foreach (var link in new[] { "br0", "bp0", "bp1", "bp2", "bp3" }) nl.SetUp(link); // only a forwarding port takes a dynamic entry
+        foreach (var link in new[] { "br0", "bp0", "bp1", "bp2", "bp3" }) nl.SetUp(link);
+        // Only a forwarding port takes a dynamic entry (EPERM otherwise), and the bridge moves a port to forwarding after
+        // its carrier comes up, not at once: on a busy machine the add below raced it. Wait until iproute2 reports it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!Tool.Run("bridge", "-n", a, "-j", "link", "show", "dev", "bp0").StdOut.Contains("\"state\":\"forwarding\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "bp0 did not become a forwarding bridge port within 10 s");
+            Thread.Sleep(20);
+        }
         // The stale entry, made by iproute2 (independent of Weft): the MAC was last seen, dynamically, behind bp0.
         Tool.Run("bridge", "-n", a, "fdb", "add", "02:42:0a:00:00:02", "dev", "bp0", "master", "dynamic").EnsureSuccess("bridge fdb add dynamic");
         var stale = Assert.Single(AllFdb(a), e => e.Str("mac") == "02:42:0a:00:00:02");
