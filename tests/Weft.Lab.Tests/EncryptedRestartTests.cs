@@ -28,6 +28,12 @@ public sealed class EncryptedRestartTests(EncryptedLab lab) : IClassFixture<Encr
         Assert.True(CliLab.Eventually(() => Ring(2)?.ReceiveFrom > newestCaptured, TimeSpan.FromSeconds(15)),
             $"h2's new key ring accepts only epochs after {newestCaptured} (it asked for a fresh one)");
 
+        // The ring is installed before the same pass programs h2's forwarding entries and peers: until h1 is a peer of the
+        // network again, a replay is dropped as UnknownPeer (admission comes first), not StaleEpoch. On a loaded machine
+        // that gap was long enough to fail this test, so wait for enc-a's entry too.
+        var encA = lab.Must("-H", "h1", "exec", "enc-a", "cat", "/sys/class/net/eth0/address").Trim();
+        Assert.True(CliLab.Eventually(() => lab.Must("-H", "h2", "info", "--format", "{{json .DataPlane.Forwarding}}").Contains(encA, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15)), "h2's restarted weftd programs enc-a's forwarding entry (and h1 as a peer)");
         var before = UnderlayTraffic.Drops(lab, 2, "StaleEpoch");
         var pcap = Path.Combine(Path.GetTempPath(), $"{lab.Prefix}-restart-replay.pcap");
         try
