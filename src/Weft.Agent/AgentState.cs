@@ -40,6 +40,7 @@ public sealed partial class AgentState : IAsyncDisposable
     private readonly IClusterStore _localStore;
     private readonly ControlPlaneOptions _controlOptions;
     private readonly ILogger<AgentState> _logger;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ManagerCredentials? _manager;
     private ClusterServer? _server;
@@ -49,9 +50,10 @@ public sealed partial class AgentState : IAsyncDisposable
     private KeyClient? _keyClient;
     private ControlPlane _control;
 
-    public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, ILogger<AgentState> logger)
+    public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, TimeProvider time, ILogger<AgentState> logger)
     {
         _options = options;
+        _time = time;
         _localStore = localStore;
         _controlOptions = controlOptions;
         _logger = logger;

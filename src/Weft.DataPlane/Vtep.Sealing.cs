@@ -21,6 +21,12 @@ public sealed partial class Vtep
     /// <summary>Makes <paramref name="vni"/> a plain network again; false when it was not encrypted.</summary>
     public bool ClearEncryption(uint vni) => _encryption.TryRemove(vni, out _);
 
+    /// <summary>
+    /// Makes <paramref name="vni"/> plain again only while <paramref name="keyRing"/> is its ring; false when another ring
+    /// replaced it (a network recreated with the same VNI) or it was not encrypted.
+    /// </summary>
+    public bool ClearEncryption(uint vni, KeyRing keyRing) => _encryption.TryRemove(new KeyValuePair<uint, KeyRing>(vni, keyRing));
+
     /// <summary>The key ring of an encrypted <paramref name="vni"/> (for status and rotation).</summary>
     public bool TryGetEncryption(uint vni, out KeyRing keyRing) => _encryption.TryGetValue(vni, out keyRing!);
 

@@ -42,14 +42,13 @@ public sealed class DataplaneScriptTests : IDisposable
     [RootFact("iperf3", "ping", "tcpdump", "jq", "bridge")]
     public void InterruptedRunRemovesItsLabAndKillsItsIperf3Server()
     {
-        // In a session of its own (setsid execs it in place, so the PID is the script's and its process group's), so that
-        // the interrupt below reaches the whole group the way Ctrl-C does: bash ignores a SIGINT sent to it alone while a
-        // foreground child that did not get it keeps running.
-        // With SIGINT at its default action: a shell in a terminal always has it so, but a test run started in the background
-        // (as CI starts .ci/run) inherits SIGINT ignored, and "signals ignored upon entry to the shell cannot be trapped"
-        // (bash(1)): the script then never sees the interrupt and runs on to exit 0. env --default-signal undoes that.
+        // In a session of its own (env and setsid exec in place, so the PID is the script's and its process group's), so
+        // that the interrupt below reaches the whole group the way Ctrl-C does. Started with SIGINT ignored, as a
+        // background job of a non-interactive shell is (how CI starts it; bash cannot trap a signal ignored on entry, and
+        // the script then ran on to exit 0): the script must restore SIGINT itself. Fails without that, whatever this
+        // test host's own SIGINT disposition is.
         var psi = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add("--ignore-signal=INT");
         psi.ArgumentList.Add("setsid");
         psi.ArgumentList.Add(Script);
         psi.ArgumentList.Add("--quick");

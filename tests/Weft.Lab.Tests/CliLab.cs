@@ -36,6 +36,24 @@ public abstract class CliLab : IDisposable
         return Regex.Match(containers, Regex.Escape(container) + @"=(\d+\.\d+\.\d+\.\d+)").Groups[1].Value;
     }
 
+    /// <summary>This host's reconciler passes so far (<c>weft info</c>'s ReconcilerPasses).</summary>
+    public long ReconcilerPasses(string host) =>
+        long.Parse(Must("-H", host, "info", "--format", "{{.ReconcilerPasses}}").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Waits until every one of <paramref name="hosts"/> has completed a reconciler pass that began after this call (its
+    /// count grown by two: the pass in flight when it was read may have read the store before), so whatever the store held
+    /// at the call has been converged to. Instead of sleeping and hoping the reconciler was not merely slow.
+    /// </summary>
+    public void WaitForFreshReconcilerPasses(params string[] hosts)
+    {
+        foreach (var (host, before) in hosts.Select(h => (h, ReconcilerPasses(h))).ToList())
+        {
+            Assert.True(Eventually(() => ReconcilerPasses(host) >= before + 2, TimeSpan.FromSeconds(30)),
+                $"{host}'s reconciler completed no fresh pass within 30 s (passes {before} -> {ReconcilerPasses(host)})");
+        }
+    }
+
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> passes.</summary>
     public static bool Eventually(Func<bool> condition, TimeSpan within)
     {

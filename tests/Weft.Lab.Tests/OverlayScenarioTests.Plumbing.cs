@@ -59,7 +59,7 @@ public sealed partial class OverlayScenarioTests
         var duplicate = lab.Weft("-H", "h2", "run", "-d", "--name", "container-a", "--network", "app-overlay");
         duplicate.AssertOneLineError("container-a");
 
-        Thread.Sleep(1000); // give the reconcilers time to plumb anything the refused runs might have left in the store
+        lab.WaitForFreshReconcilerPasses("h1", "h2"); // both reconcilers have converged to whatever the refused runs left in the store
         Assert.Equal(psBefore, Ps());
         Assert.Equal(namespacesBefore, LabNamespacesNow());
         Assert.False(NetworkNamespace.Exists(lab.NamespaceOf("orphan", 1)));

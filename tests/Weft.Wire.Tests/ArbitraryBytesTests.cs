@@ -21,7 +21,13 @@ public sealed class ArbitraryBytesTests
         if (IPv6Header.TryRead(bytes, out var ip6)) Assert.InRange(IPv6Header.Size + ip6.PayloadLength, IPv6Header.Size, bytes.Length);
         if (UdpHeader.TryRead(bytes, out var udp)) Assert.InRange(udp.Length, UdpHeader.Size, bytes.Length);
         if (IcmpEcho.TryRead(bytes, out var echo)) Assert.True(echo.Type is IcmpEcho.TypeEchoRequest or IcmpEcho.TypeEchoReply);
-        if (VxlanHeader.TryRead(bytes, out var vxlan)) Assert.InRange(vxlan.Vni, 0u, VxlanHeader.MaxVni);
+        if (VxlanHeader.TryRead(bytes, out var vxlan))
+        {
+            // The VNI is bytes 4..6 of the header, big-endian (RFC 7348); not a range check, which the type's own
+            // constructor already makes true of any value it holds.
+            Assert.True((bytes[0] & VxlanHeader.FlagI) != 0, "a header without the I flag was accepted");
+            Assert.Equal((uint)(bytes[4] << 16 | bytes[5] << 8 | bytes[6]), vxlan.Vni);
+        }
         IPv4Header.IsChecksumValid(bytes);
         IcmpEcho.IsChecksumValid(bytes);
         UdpHeader.IsChecksumValid(new IPv4Address(0xC6336401), new IPv4Address(0xC6336402), bytes);

@@ -30,8 +30,13 @@ public sealed partial class HostReconciler(
     private HashSet<string> _reported = new(StringComparer.Ordinal);
     private IClusterStore? _reportedIn;
 
-    /// <summary>Completes after each successful pass (tests and <c>weft</c> wait on it).</summary>
-    public long Passes { get; private set; }
+    private long _passes;
+
+    /// <summary>
+    /// How many passes have completed (counts up after each successful one). Shown as <c>ReconcilerPasses</c> in
+    /// <c>/info</c>, so a test can wait for a pass that began after its own change instead of sleeping.
+    /// </summary>
+    public long Passes => Interlocked.Read(ref _passes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -114,7 +119,7 @@ public sealed partial class HostReconciler(
             await ReportRunStatesAsync(store, desired, cancellationToken);
             encryption.Forget(desired.Networks);
             _underlayByNode = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
-            Passes++;
+            Interlocked.Increment(ref _passes);
         }
         finally
         {

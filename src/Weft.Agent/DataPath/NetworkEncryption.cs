@@ -1,9 +1,12 @@
 // Design note — keys on a member host.
 // One nonce counter per host (a 0600 file under the data dir, opened on first use) and one sender id (the underlay IPv4
-// address) serve every encrypted network; each encrypted network (VNI) gets one KeyRing, set on the VTEP before the
-// network's device is attached, so its traffic is never plain: without keys yet the ring is empty and the VTEP drops
-// (fail closed). Keys are fetched (keys.get on a worker, the local store on the manager) only when the network's keymeta
-// changed, then the ring follows the metadata: install every listed epoch, seal with the send epoch, retire the rest.
+// address) serve every encrypted network; each encrypted network gets one KeyRing, set on the VTEP (under its VNI) before
+// the network's device is attached, so its traffic is never plain: without keys yet the ring is empty and the VTEP drops
+// (fail closed). Rings are kept by network ID, not VNI: a network deleted and recreated with the same VNI between two
+// passes is another network with other keys, epochs and replay windows, so it gets a new ring that replaces the old one
+// on the VTEP (the old ring, keyed by the gone network's ID, is disposed, never reused). Keys are fetched (keys.get on a
+// worker, the local store on the manager) only when the network's keymeta changed, then the ring follows the metadata:
+// install every listed epoch, seal with the send epoch, retire the rest.
 // The fetched key bytes are zeroed once installed; the data plane keeps its own copy in guarded memory.
 // Replay windows live only in the ring, so a new ring (weftd restarted, or the host left the network and rejoined) must not
 // accept epochs under which this host may have received datagrams before it existed: those it once held (HeldEpochs, on
@@ -35,7 +38,7 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     /// <summary>Meta version of a ring that has no fresh epoch yet (its first fetch must be keys.get-fresh).</summary>
     private const long NeedsFreshEpoch = -1;
 
-    private readonly Dictionary<uint, RingEntry> _rings = new();
+    private readonly Dictionary<string, RingEntry> _rings = new(StringComparer.Ordinal);
     private NonceCounter? _nonces;
     private HeldEpochs? _held;
     private SealSender? _sender;
@@ -48,12 +51,13 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     {
         foreach (var network in networks.Where(n => n.Encrypted))
         {
-            if (!_rings.TryGetValue(network.Vni, out var entry))
+            if (!_rings.TryGetValue(network.Id, out var entry))
             {
-                entry = new RingEntry(new KeyRing(Sender()));
-                _rings[network.Vni] = entry;
+                entry = new RingEntry(new KeyRing(Sender()), network.Vni);
+                _rings[network.Id] = entry;
             }
-            vtep.SetEncryption(network.Vni, entry.Ring);
+            vtep.SetEncryption(network.Vni, entry.Ring); // replaces the ring of a gone network that had this VNI
+            DropReplaced(network);
 
             var meta = await store.GetAsync(Keys.KeyMeta(network.Id), cancellationToken);
             var version = meta?.ModRevision ?? 0;
@@ -96,13 +100,22 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     /// <summary>After the pass: networks no longer joined (or not encrypted) lose their rings, whose keys are erased.</summary>
     public void Forget(IReadOnlyList<DesiredNetwork> networks)
     {
-        var keep = networks.Where(n => n.Encrypted).Select(n => n.Vni).ToHashSet();
-        foreach (var vni in _rings.Keys.Where(v => !keep.Contains(v)).ToList())
-        {
-            vtep.ClearEncryption(vni);
-            _rings[vni].Ring.Dispose(); // its confirmation stays: a new ring confirms again after its fresh fetch
-            _rings.Remove(vni);
-        }
+        var keep = networks.Where(n => n.Encrypted).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in _rings.Keys.Where(id => !keep.Contains(id)).ToList()) Drop(id);
+    }
+
+    /// <summary>Disposes the rings of other (gone) networks that had <paramref name="network"/>'s VNI: the VTEP holds its ring now.</summary>
+    private void DropReplaced(DesiredNetwork network)
+    {
+        foreach (var id in _rings.Where(r => r.Value.Vni == network.Vni && r.Key != network.Id).Select(r => r.Key).ToList()) Drop(id);
+    }
+
+    private void Drop(string networkId)
+    {
+        var entry = _rings[networkId];
+        vtep.ClearEncryption(entry.Vni, entry.Ring); // only if the VTEP still holds this ring, not a newer network's on that VNI
+        entry.Ring.Dispose(); // its confirmation stays: a new ring confirms again after its fresh fetch
+        _rings.Remove(networkId);
     }
 
     /// <summary>
@@ -162,10 +175,12 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
         _nonces?.Dispose();
     }
 
-    /// <summary>One network's ring, the keymeta revision it follows and the newest epoch this host confirmed installed.</summary>
-    private sealed class RingEntry(KeyRing ring)
+    /// <summary>One network's ring, its VNI, the keymeta revision it follows and the newest epoch this host confirmed installed.</summary>
+    private sealed class RingEntry(KeyRing ring, uint vni)
     {
         public KeyRing Ring { get; } = ring;
+
+        public uint Vni { get; } = vni;
 
         public long MetaVersion { get; set; } = NeedsFreshEpoch;
 

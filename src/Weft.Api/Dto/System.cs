@@ -27,6 +27,12 @@ public sealed record SystemInfo
     public string UnderlayAddress { get; init; } = "";
     public ClusterInfo Cluster { get; init; } = new();
     public DataPlaneInfo DataPlane { get; init; } = new();
+
+    /// <summary>
+    /// Passes of this host's reconciler completed since the agent started. A pass that completes after this number has
+    /// grown by two began after the moment it was read, so it saw every store change made before that moment.
+    /// </summary>
+    public long ReconcilerPasses { get; init; }
 }
 
 /// <summary>This host's data path: mode, packet counters (drops by reason) and the VTEP's forwarding entries.</summary>

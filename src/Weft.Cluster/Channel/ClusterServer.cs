@@ -50,6 +50,7 @@ public sealed class ClusterServer : IAsyncDisposable
         var listener = new TcpListener(_options.Listen);
         try
         {
+            SocketTuning.ClampSegmentSize(listener.Server); // inherited by every accepted connection, from its SYN-ACK on
             listener.Start();
         }
         catch (SocketException e)

@@ -29,6 +29,7 @@ public sealed class NonceCounter : IDisposable
     private ulong _next;
     private ulong _reserved;
     private int _slot;
+    private long _reservationsQueued;
 
     private NonceCounter(string path, FileStream file, ulong start, ulong reservation, int slot)
     {
@@ -45,6 +46,12 @@ public sealed class NonceCounter : IDisposable
 
     /// <summary>The mark on disk: every number handed out so far is below it.</summary>
     public ulong Reserved => Volatile.Read(ref _reserved);
+
+    /// <summary>
+    /// How many background reservations of the next block have been queued (decided synchronously in <see cref="TryNext"/>,
+    /// so a test sees "not yet" without sleeping).
+    /// </summary>
+    public long ReservationsQueued => Interlocked.Read(ref _reservationsQueued);
 
     /// <summary>
     /// Opens (or creates, mode 0600, in a directory created 0700 if missing) the state file at <paramref name="path"/> and
@@ -103,7 +110,11 @@ public sealed class NonceCounter : IDisposable
         {
             // Half way through a block exactly one caller gets this value: it has the next block reserved in the
             // background, so the data path does not wait for the fsync unless it overtakes the disk.
-            if (value == reserved - (_reservation / 2) && _reservation > 1) ThreadPool.UnsafeQueueUserWorkItem(ReserveAhead, this, preferLocal: false);
+            if (value == reserved - (_reservation / 2) && _reservation > 1)
+            {
+                Interlocked.Increment(ref _reservationsQueued);
+                ThreadPool.UnsafeQueueUserWorkItem(ReserveAhead, this, preferLocal: false);
+            }
             return true;
         }
         lock (_reserveLock)
