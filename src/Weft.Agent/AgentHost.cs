@@ -23,11 +23,8 @@ public static class AgentHost
 
     public const UnixFileMode DataDirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>
-    /// Builds a ready-to-run agent; <paramref name="configureLogging"/> lets tests quiet it, <paramref name="time"/> lets them
-    /// drive the agent's clock (certificate renewal, key rotation; default: the system clock).
-    /// </summary>
-    public static WebApplication Build(AgentOptions options, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null)
+    /// <summary>Builds a ready-to-run agent; <paramref name="configureLogging"/> lets tests quiet it.</summary>
+    public static WebApplication Build(AgentOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         // The data directory holds the store (on the manager: encrypted networks' keys under secrets/) and the nonce counter:
@@ -59,7 +56,6 @@ public static class AgentHost
         });
         builder.Services.Configure<RouteHandlerOptions>(route => route.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time ?? TimeProvider.System);
         AgentServices.Add(builder.Services, options);
 
         var app = builder.Build();

@@ -16,7 +16,7 @@ public sealed partial class AgentState
         await _gate.WaitAsync(ct);
         try
         {
-            var now = _time.GetUtcNow();
+            var now = DateTimeOffset.UtcNow;
             if (Role == ClusterRole.Worker && _identity is { } identity && _client is { } client && identity.NeedsRenewal(now))
             {
                 var renewed = await JoinClient.RenewAsync(client, identity, cancellationToken: ct);

@@ -40,7 +40,6 @@ public sealed partial class AgentState : IAsyncDisposable
     private readonly IClusterStore _localStore;
     private readonly ControlPlaneOptions _controlOptions;
     private readonly ILogger<AgentState> _logger;
-    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ManagerCredentials? _manager;
     private ClusterServer? _server;
@@ -50,10 +49,9 @@ public sealed partial class AgentState : IAsyncDisposable
     private KeyClient? _keyClient;
     private ControlPlane _control;
 
-    public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, TimeProvider time, ILogger<AgentState> logger)
+    public AgentState(AgentOptions options, IClusterStore localStore, ControlPlaneOptions controlOptions, ILogger<AgentState> logger)
     {
         _options = options;
-        _time = time;
         _localStore = localStore;
         _controlOptions = controlOptions;
         _logger = logger;

@@ -3,18 +3,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Weft.Agent;
 
-/// <summary>
-/// Checks this node's certificate every twentieth of its lifetime (at most hourly) and renews it when due, both on the
-/// agent's <see cref="TimeProvider"/> (so a test advances a fake clock instead of waiting). The certificates themselves are
-/// issued and checked by TLS on the system clock.
-/// </summary>
-public sealed partial class CertificateRenewal(AgentState state, AgentOptions options, TimeProvider time, ILogger<CertificateRenewal> logger) : BackgroundService
+/// <summary>Checks this node's certificate every twentieth of its lifetime (at most hourly) and renews it when due.</summary>
+public sealed partial class CertificateRenewal(AgentState state, AgentOptions options, ILogger<CertificateRenewal> logger) : BackgroundService
 {
     public TimeSpan Period { get; } = TimeSpan.FromTicks(Math.Clamp(options.NodeCertificateValidity.Ticks / 20, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromHours(1).Ticks));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Period, time);
+        using var timer = new PeriodicTimer(Period);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -24,8 +24,6 @@ public sealed class RunningAgent : IAsyncDisposable
 
     private ILoggerProvider? Logs { get; init; }
 
-    private TimeProvider? Time { get; init; }
-
     /// <summary>A fresh temp directory (short, so the socket path stays under the 108-byte sun_path limit).</summary>
     public static string NewDirectory()
     {
@@ -35,10 +33,9 @@ public sealed class RunningAgent : IAsyncDisposable
     }
 
     /// <param name="logs">Receives the agent's log records (by default they are dropped).</param>
-    /// <param name="time">The agent's clock (by default the system's).</param>
     public static async Task<RunningAgent> StartAsync(string? directory = null, string nodeName = "h1", string defaultPool = "10.0.0.0/8",
         string underlayAddress = "", TimeSpan? nodeCertificateValidity = null, TimeSpan? heartbeatTtl = null, ILoggerProvider? logs = null,
-        TimeProvider? time = null, bool dockerPlugin = false)
+        bool dockerPlugin = false)
     {
         directory ??= NewDirectory();
         var agent = new RunningAgent(directory, new AgentOptions
@@ -57,7 +54,6 @@ public sealed class RunningAgent : IAsyncDisposable
         })
         {
             Logs = logs,
-            Time = time,
         };
         await agent.StartAsync();
         return agent;
@@ -69,7 +65,7 @@ public sealed class RunningAgent : IAsyncDisposable
         {
             logging.ClearProviders();
             if (Logs is not null) logging.AddProvider(Logs);
-        }, Time);
+        });
         await _app.StartAsync();
     }
 

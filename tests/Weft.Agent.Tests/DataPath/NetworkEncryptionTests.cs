@@ -25,7 +25,7 @@ public sealed class NetworkEncryptionTests : IAsyncLifetime
     {
         var options = new AgentOptions { DataDir = _directory, NodeName = "h1", UnderlayAddress = "198.51.100.1" };
         _store = new SqliteClusterStore(Path.Combine(_directory, "store.db"));
-        _state = new AgentState(options, _store, new ControlPlaneOptions(), TimeProvider.System, NullLogger<AgentState>.Instance);
+        _state = new AgentState(options, _store, new ControlPlaneOptions(), NullLogger<AgentState>.Instance);
         _vtep = new Vtep(new SilentUnderlay());
         _encryption = new NetworkEncryption(_state, options, _vtep, NullLogger<NetworkEncryption>.Instance);
         return Task.CompletedTask;
