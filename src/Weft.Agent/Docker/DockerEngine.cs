@@ -129,7 +129,7 @@ internal sealed class DockerEngine : IDisposable
 
     /// <summary>The endpoint ids dockerd has on a network (its containers' attachments).</summary>
     public async Task<HashSet<string>?> EndpointIdsAsync(string networkId, CancellationToken ct) =>
-        (await InspectNetworkAsync(networkId, ct))?.Containers?.Values.Select(c => c.EndpointID).ToHashSet(StringComparer.Ordinal) ?? null;
+        (await InspectNetworkAsync(networkId, ct))?.Containers?.Values.Select(c => c.EndpointID).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Whether dockerd is busy with the container right now (starting it, typically): dockerd holds a container's lock for

@@ -90,7 +90,7 @@ internal sealed partial class DockerNames(AgentState state, DockerEngine engine,
                     var current = await state.Control.Endpoints.FindEndpointAsync(endpoint.NetworkId, endpoint.Id, ct);
                     if (current is null) return; // left meanwhile
                     var named = current with { ContainerName = container.Name, ContainerId = container.Id, Aliases = container.Aliases };
-                    if (named != current && !await state.Control.Endpoints.UpdateEndpointAsync(named, ct)) continue; // changed meanwhile: read again
+                    if (!await state.Control.Endpoints.UpdateEndpointAsync(named, ct)) continue; // changed meanwhile: read again
                     LogNamed(logger, container.Name, endpoint.IPv4Address);
                     // It has an address now: one still held for it from an earlier run (not given back) goes to the pool.
                     foreach (var (address, claim) in await state.Control.Endpoints.HeldAddressesAsync(endpoint.NetworkId, endpoint.Host, ct))

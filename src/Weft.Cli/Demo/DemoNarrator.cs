@@ -61,7 +61,7 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
 
     /// <summary>Runs Docker's CLI against h<paramref name="host"/>'s dockerd without printing anything.</summary>
     public Task<(int ExitCode, string Out, string Err)> DockerQuietlyAsync(CancellationToken ct, int host, params string[] args) =>
-        ExternalTool.RunAsync("docker", ["-H", $"unix://{Path.Combine(Weft.Cli.Lab.LabAgents.RunDirectory(labPrefix, host), "docker.sock")}", .. args], TimeSpan.FromSeconds(60), ct);
+        ExternalTool.RunAsync("docker", ["-H", new Weft.Cli.Lab.LabDockerPaths(labPrefix, host).DockerHost, .. args], TimeSpan.FromSeconds(60), ct);
 
     /// <summary>Runs <c>weft ARGS</c> in process without printing anything; returns the exit code and what it wrote.</summary>
     public async Task<(int ExitCode, string Out, string Err)> RunQuietlyAsync(CancellationToken ct, params string[] args)
