@@ -36,6 +36,7 @@ internal sealed partial class DockerNetworkSync(
     private static readonly TimeSpan NamingGrace = TimeSpan.FromSeconds(5);
 
     private CancellationTokenSource? _currentWatch;
+    private bool _createFailed;
 
     /// <summary>Completed passes (tests wait on it).</summary>
     public long Passes { get; private set; }
@@ -57,7 +58,7 @@ internal sealed partial class DockerNetworkSync(
                 _currentWatch = resync;
                 var revision = await store.GetRevisionAsync(stoppingToken);
                 await SyncAsync(stoppingToken);
-                resync.CancelAfter(Resync);
+                resync.CancelAfter(_createFailed ? Absent : Resync); // a Docker network that could not be made is tried again soon
                 try
                 {
                     await foreach (var change in store.WatchAsync("", revision + 1, resync.Token))
@@ -129,6 +130,7 @@ internal sealed partial class DockerNetworkSync(
             }
         }
 
+        _createFailed = false;
         var present = docker.Select(n => n.ID).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in mapped.Keys.Where(id => !present.Contains(id)))
             await map.RemoveAsync(stale, ct);
@@ -145,6 +147,7 @@ internal sealed partial class DockerNetworkSync(
             catch (DockerApiException e)
             {
                 LogCreateFailed(logger, network.Name, e.Message);
+                _createFailed = true;
             }
         }
 
