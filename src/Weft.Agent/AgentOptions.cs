@@ -22,8 +22,14 @@ public sealed record AgentOptions
     /// <summary>Prefix of the namespaces this agent makes (sandboxes, containers); in the lab "&lt;lab&gt;-hN".</summary>
     public string NetnsPrefix { get; init; } = "weft";
 
-    /// <summary>Whether this agent runs the userspace data path (sandboxes, TAP, VTEP, DNS); needs root and an underlay address.</summary>
-    public bool DataPath { get; init; }
+    /// <summary>
+    /// <c>--data-path</c>: how this host carries its networks (sandboxes, kernel vxlan devices or the userspace VTEP, DNS); any
+    /// mode but off needs root and an underlay address.
+    /// </summary>
+    public Weft.DataPlane.Paths.DataPathMode DataPathMode { get; init; } = Weft.DataPlane.Paths.DataPathMode.Off;
+
+    /// <summary>Whether this agent runs a data path at all.</summary>
+    public bool DataPath => DataPathMode != Weft.DataPlane.Paths.DataPathMode.Off;
 
     /// <summary>UDP port of VXLAN on the underlay (RFC 7348: 4789).</summary>
     public ushort VxlanPort { get; init; } = Weft.Wire.VxlanHeader.DefaultPort;

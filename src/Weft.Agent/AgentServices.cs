@@ -7,7 +7,10 @@ using Weft.Agent.Docker;
 using Weft.DataPlane;
 using Weft.DataPlane.Devices;
 using Weft.DataPlane.Host;
+using Weft.DataPlane.Kernel;
 using Weft.DataPlane.Offload;
+using Weft.DataPlane.Paths;
+using Weft.DataPlane.Userspace;
 using Weft.Control.Services;
 using Weft.Control.Store;
 
@@ -56,16 +59,24 @@ internal static partial class AgentServices
         services.AddHostedService(provider => provider.GetRequiredService<DockerNetworkSync>());
     }
 
-    /// <summary>The userspace data path: the underlay socket, the VTEP, sandboxes and containers, DNS, and the reconciler driving them.</summary>
+    /// <summary>
+    /// The data path: the kernel path's availability (probed once, here, before anything binds), the userspace VTEP's
+    /// underlay socket (on the VXLAN port when it is the only VTEP, on a free port behind the admission table when the kernel
+    /// owns the VXLAN port), sandboxes and containers, each network's path, DNS, and the reconciler driving them.
+    /// </summary>
     private static void AddDataPath(IServiceCollection services, AgentOptions options)
     {
         if (!IPAddress.TryParse(options.UnderlayAddress, out var underlay))
-            throw new InvalidOperationException("start weftd: the userspace data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
+            throw new InvalidOperationException("start weftd: the data path needs --underlay-address (the IP peers send VXLAN to), or pass --data-path off");
+        var selection = SelectDataPath(options);
         var offloads = OffloadSettings.FromEnvironment(); // WEFT_OFFLOADS=off forces the plain data path
+        services.AddSingleton(selection);
         services.AddSingleton(provider =>
         {
-            var socket = new UdpUnderlay(null, underlay, options.VxlanPort, offloads, options.SourcePorts);
+            var port = selection.UsesKernel ? 0 : options.VxlanPort; // the kernel's vxlan sockets own the VXLAN port
+            var socket = new UdpUnderlay(null, underlay, port, offloads, options.SourcePorts);
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath");
+            LogDataPathMode(logger, selection.Describe());
             if (offloads.Enabled && !(socket.Features.UdpSegmentation && socket.Features.UdpGro)) LogUdpOffloadsMissing(logger, socket.Features.ToString());
             LogDataPathFeatures(logger, socket.Features.ToString(), offloads.Enabled ? "on" : $"off ({OffloadSettings.EnvironmentVariable})");
             return socket;
@@ -76,14 +87,31 @@ internal static partial class AgentServices
             vtep.Start();
             return vtep;
         });
-        services.AddSingleton(provider => new HostDataPath(
-            provider.GetRequiredService<Vtep>(), new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>(), offloads));
-        services.AddSingleton(provider => new NetworkDiagnostics(options, provider.GetRequiredService<Vtep>()));
+        services.AddSingleton(provider => new HostDataPath(new HostNames(options.NetnsPrefix), provider.GetRequiredService<ILogger<HostDataPath>>()));
+        services.AddSingleton(provider => new NetworkDataPaths(
+            selection, provider.GetRequiredService<HostDataPath>(), provider.GetRequiredService<Vtep>(),
+            new TapFactory(offloads, provider.GetRequiredService<ILogger<TapFactory>>()), underlay, options.VxlanPort,
+            VxlanAdmission.Probe(null, out _) ? new VxlanAdmission(null, options.VxlanPort, provider.GetRequiredService<ILogger<VxlanAdmission>>()) : null,
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(provider => new NetworkDiagnostics(options, provider.GetRequiredService<NetworkDataPaths>()));
         services.AddHostedService<DiagnosisResponder>();
         services.AddSingleton<ContainerDns>();
         services.AddSingleton<NetworkEncryption>();
         services.AddSingleton<HostReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
+    }
+
+    /// <summary>
+    /// Decides once, at start, which path plain networks take: <c>auto</c> and <c>kernel</c> probe the kernel in a scratch
+    /// namespace of this agent's (<c>&lt;netns-prefix&gt;-probe</c>); <c>kernel</c> refuses to start without it.
+    /// </summary>
+    private static DataPathSelection SelectDataPath(AgentOptions options)
+    {
+        if (options.DataPathMode == DataPathMode.Userspace) return new DataPathSelection(DataPathMode.Userspace, false, "not probed (--data-path userspace)");
+        var (available, reason) = KernelSupport.Probe($"{options.NetnsPrefix}-probe");
+        if (!available && options.DataPathMode == DataPathMode.Kernel)
+            throw new InvalidOperationException($"start weftd: --data-path kernel, but {reason}; start with --data-path auto (the userspace VTEP where the kernel cannot) or userspace");
+        return new DataPathSelection(options.DataPathMode, available, reason);
     }
 
     public static void MapEndpoints(WebApplication app, AgentOptions options)
@@ -127,6 +155,9 @@ internal static partial class AgentServices
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "underlay MTU unknown for {Address} ({Reason}): assuming {Mtu}, so new networks get MTU {NetworkMtu}; check --underlay-address")]
     private static partial void LogUnderlayMtuUnknown(ILogger logger, string address, string reason, int mtu, int networkMtu);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "data path {Mode}")]
+    private static partial void LogDataPathMode(ILogger logger, string mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "underlay data path: {Features} (offloads {Setting}; TAP offloads are set per network)")]
     private static partial void LogDataPathFeatures(ILogger logger, string features, string setting);

@@ -38,20 +38,23 @@ internal static class NetworkEndpoints
             return Results.Json(new NetworkCreateResponse { Id = network.Id }, WeftApiJson.Options, statusCode: StatusCodes.Status201Created);
         });
 
-        app.MapGet("/networks", async (AgentState state, CancellationToken ct) =>
+        app.MapGet("/networks", async (AgentState state, IServiceProvider services, CancellationToken ct) =>
         {
             var endpoints = await state.Control.Endpoints.ListAllAsync(ct);
             var nodes = await NodesByName(state, ct);
             var keys = (await state.Control.Store.ListAsync(Keys.KeyMetaPrefix, ct)).Select(kv => ModelJson.Deserialize<NetworkKeyMeta>(kv.Value))
                 .ToDictionary(m => m.NetworkId);
-            return (await state.Control.Networks.ListAsync(ct)).Select(n => DtoMapping.Network(n, endpoints, nodes, keys.GetValueOrDefault(n.Id))).ToList();
+            return (await state.Control.Networks.ListAsync(ct))
+                .Select(n => DtoMapping.Network(n, endpoints, nodes, keys.GetValueOrDefault(n.Id)) with { DataPath = PathOf(services, n).Path, DataPathReason = PathOf(services, n).Reason })
+                .ToList();
         });
 
-        app.MapGet("/networks/{id}", async (string id, AgentState state, CancellationToken ct) =>
+        app.MapGet("/networks/{id}", async (string id, AgentState state, IServiceProvider services, CancellationToken ct) =>
         {
             var network = await state.Control.Networks.InspectAsync(id, ct);
+            var (path, reason) = PathOf(services, network);
             return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
-                await KeyMetaAsync(state, network, ct));
+                await KeyMetaAsync(state, network, ct)) with { DataPath = path, DataPathReason = reason };
         });
 
         // Weft: start a key rotation of an encrypted network now (the manager does it; a worker forwards with keys.rotate).
@@ -107,4 +110,17 @@ internal static class NetworkEndpoints
 
     public static async Task<IReadOnlyDictionary<string, Control.Model.Node>> NodesByName(AgentState state, CancellationToken ct) =>
         (await state.Control.Nodes.ListAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The path <paramref name="network"/> takes on this host and why: the running path when it has containers here, else the
+    /// path it would take.
+    /// </summary>
+    private static (string Path, string Reason) PathOf(IServiceProvider services, Network network)
+    {
+        if (services.GetService(typeof(Weft.DataPlane.Paths.NetworkDataPaths)) is not Weft.DataPlane.Paths.NetworkDataPaths paths)
+            return ("off", "this weftd runs without a data path (--data-path off)");
+        if (paths.TryGet((uint)network.Vni, out var running)) return (running.Kind.ToString().ToLowerInvariant(), running.Reason);
+        var (kind, reason) = paths.Selection.Choose(network.Encrypted);
+        return (kind.ToString().ToLowerInvariant(), $"{reason} (once a container of it runs on this host)");
+    }
 }

@@ -9,7 +9,19 @@ var underlay = new Option<string>("--underlay-address") { Description = "IP addr
 var pool = new Option<string>("--default-address-pool") { Description = "Pool that networks without --subnet get a /24 from", DefaultValueFactory = _ => "10.0.0.0/8" };
 var clusterPort = new Option<int>("--cluster-port") { Description = "TCP port of the cluster channel (mutual TLS)", DefaultValueFactory = _ => Weft.Cluster.Channel.ChannelOptions.DefaultPort };
 var netnsPrefix = new Option<string>("--netns-prefix") { Description = "Prefix of the network namespaces this agent makes", DefaultValueFactory = _ => "weft" };
-var dataPath = new Option<string>("--data-path") { Description = "userspace (sandboxes, TAP and VTEP; needs root and --underlay-address) or off (API and control plane only)", DefaultValueFactory = _ => "userspace" };
+var dataPath = new Option<string>("--data-path")
+{
+    Description = "auto (plain networks on the kernel's vxlan where the kernel has it, encrypted ones on the userspace VTEP), kernel (the same, "
+        + "but refuse to start without the kernel path), userspace (every network on the userspace VTEP) or off (API and control plane only); "
+        + "all but off need root and --underlay-address",
+    DefaultValueFactory = _ => "auto",
+};
+dataPath.Validators.Add(r =>
+{
+    var text = r.GetValueOrDefault<string>();
+    if (!Enum.TryParse<Weft.DataPlane.Paths.DataPathMode>(text, ignoreCase: true, out _) || int.TryParse(text, out _))
+        r.AddError($"--data-path must be auto, kernel, userspace or off, not '{text}'");
+});
 var vxlanPort = new Option<ushort>("--vxlan-port") { Description = "UDP port of VXLAN on the underlay", DefaultValueFactory = _ => Weft.Wire.VxlanHeader.DefaultPort };
 var sourcePorts = new Option<int>("--vxlan-source-ports")
 {
@@ -84,7 +96,7 @@ root.SetAction(async (parse, ct) =>
         DefaultAddressPool = parse.GetValue(pool)!,
         ClusterPort = parse.GetValue(clusterPort),
         NetnsPrefix = parse.GetValue(netnsPrefix)!,
-        DataPath = parse.GetValue(dataPath) == "userspace",
+        DataPathMode = Enum.Parse<Weft.DataPlane.Paths.DataPathMode>(parse.GetValue(dataPath)!, ignoreCase: true),
         VxlanPort = parse.GetValue(vxlanPort),
         SourcePorts = parse.GetValue(sourcePorts),
         HeartbeatTtl = Weft.Control.Services.GoDuration.TryParse(parse.GetValue(heartbeatTtl)!, out var ttl) ? ttl : Weft.Control.Services.ControlPlaneOptions.DefaultHeartbeatTtl,

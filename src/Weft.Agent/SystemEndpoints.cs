@@ -32,7 +32,7 @@ internal static class SystemEndpoints
                 UnderlayAddress = options.UnderlayAddress,
                 Cluster = cluster,
                 ReconcilerPasses = (services.GetService(typeof(DataPath.HostReconciler)) as DataPath.HostReconciler)?.Passes ?? 0,
-                DataPlane = DataPath.DataPlaneReport.Of(services.GetService(typeof(Weft.DataPlane.Vtep)) as Weft.DataPlane.Vtep, services.GetService(typeof(Weft.DataPlane.Host.HostDataPath)) as Weft.DataPlane.Host.HostDataPath),
+                DataPlane = DataPath.DataPlaneReport.Of(services.GetService(typeof(Weft.DataPlane.Paths.NetworkDataPaths)) as Weft.DataPlane.Paths.NetworkDataPaths),
             };
         });
     }

@@ -152,6 +152,7 @@ public sealed partial class Vtep : IDisposable
         var batch = NewBatch();
         var scratch = new OutboundScratch(batch.Length);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, _stopping.Token);
+        Exception? failure = null;
         try
         {
             while (!linked.IsCancellationRequested)
@@ -164,10 +165,27 @@ public sealed partial class Vtep : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogReaderFailed(_logger, $"VNI {network.Vni} device", e);
+            failure = e;
         }
+        if (linked.IsCancellationRequested) return; // detached or disposed: not a failure
+        // The device failed or closed under the reader: nothing reads this network's frames any more. Say so, and let the
+        // owner of the device (the network's data path) rebuild it.
+        Interlocked.Increment(ref _deviceFailures);
+        LogReaderFailed(_logger, $"VNI {network.Vni} device", failure);
+        DeviceFailed?.Invoke(network.Vni, network.Device);
     }
 
+    private long _deviceFailures;
+
+    /// <summary>How many device readers ended on their own (the device failed or closed) since start.</summary>
+    public long DeviceFailures => Interlocked.Read(ref _deviceFailures);
+
+    /// <summary>
+    /// Raised on the failed reader's thread when the reader of a device ended on its own (an error, or the device closed);
+    /// the VNI and the device it was reading. Not raised for a detach or dispose.
+    /// </summary>
+    public event Action<uint, IFrameDevice>? DeviceFailed;
+
     [LoggerMessage(Level = LogLevel.Error, Message = "VTEP reader for {Source} stopped")]
-    private static partial void LogReaderFailed(ILogger logger, string source, Exception exception);
+    private static partial void LogReaderFailed(ILogger logger, string source, Exception? exception);
 }

@@ -1,23 +1,35 @@
 using Weft.Api.Dto;
-using Weft.DataPlane;
 using Weft.DataPlane.Devices;
-using Weft.DataPlane.Host;
 using Weft.DataPlane.Offload;
+using Weft.DataPlane.Paths;
 
 namespace Weft.Agent.DataPath;
 
-/// <summary>The VTEP's counters and forwarding entries as the API shows them in <c>/info</c> (<c>weft info</c>).</summary>
+/// <summary>The data path as the API shows it in <c>/info</c> (<c>weft info</c>): each network's path and traffic, the VTEP's counters, forwarding entries.</summary>
 public static class DataPlaneReport
 {
-    public static DataPlaneInfo Of(Vtep? vtep, HostDataPath? host = null)
+    public static DataPlaneInfo Of(NetworkDataPaths? paths)
     {
-        if (vtep is null) return new DataPlaneInfo();
+        if (paths is null) return new DataPlaneInfo();
+        var vtep = paths.Vtep;
         var counters = vtep.Counters.Snapshot();
         var underlay = vtep.Underlay as UdpUnderlay;
-        var features = underlay is null ? null : host?.Features(underlay.Features) ?? underlay.Features;
+        var features = underlay is null ? null : paths.Taps.Features(underlay.Features);
+        var networks = paths.All;
         return new DataPlaneInfo
         {
-            Mode = "userspace",
+            Mode = paths.Selection.Mode.ToString().ToLowerInvariant(),
+            ModeDetail = paths.Selection.Describe(),
+            Networks = networks.Select(p =>
+            {
+                var traffic = p.Traffic();
+                return new NetworkPathInfo
+                {
+                    Vni = p.Vni, DataPath = p.Kind.ToString().ToLowerInvariant(), Reason = p.Reason,
+                    PacketsIn = traffic.PacketsIn, BytesIn = traffic.BytesIn, PacketsOut = traffic.PacketsOut, BytesOut = traffic.BytesOut,
+                    Drops = traffic.Drops, AdmissionDrops = paths.AdmissionDrops(p.Vni),
+                };
+            }).ToList(),
             Offloads = features is null ? "" : features.Requested ? features.ToString() : $"{features} (off: {OffloadSettings.EnvironmentVariable}=off)",
             SourcePorts = underlay?.SourcePorts.ToList() ?? [],
             Encapsulated = counters.Encapsulated,
@@ -25,10 +37,11 @@ public static class DataPlaneReport
             ArpAnswered = counters.ArpAnswered,
             FloodedCopies = counters.FloodedCopies,
             Drops = counters.Drops.ToDictionary(d => d.Key.ToString(), d => d.Value),
-            Forwarding = vtep.Vnis.Order()
-                .SelectMany(vni => vtep.Table.Endpoints(vni).Select(e => new ForwardingEntry
+            Forwarding = networks
+                .SelectMany(p => p.Forwarding().Select(e => new ForwardingEntry
                 {
-                    Vni = vni, MacAddress = e.Mac.ToString(), IPAddress = e.Ip.ToString(), Vtep = e.Vtep.ToString(),
+                    Vni = p.Vni, MacAddress = e.Mac.ToString(), IPAddress = e.Address.ToString(),
+                    Vtep = new System.Net.IPEndPoint(e.Host, paths.VxlanPort).ToString(),
                 }))
                 .ToList(),
             Encryption = vtep.Vnis.Order()

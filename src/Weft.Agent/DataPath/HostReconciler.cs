@@ -6,7 +6,7 @@ using Weft.Control.Model;
 using Weft.Control.Reconcile;
 using Weft.Control.Store;
 using Weft.DataPlane.Host;
-using Weft.DataPlane.Seams;
+using Weft.DataPlane.Paths;
 using Weft.Wire;
 
 namespace Weft.Agent.DataPath;
@@ -15,11 +15,12 @@ namespace Weft.Agent.DataPath;
 /// Turns the cluster's desired state into this host's data plane, level-triggered: on every store change under
 /// networks/, endpoints/, keymeta/ or nodes/ (a watch from the last revision seen) and every few seconds anyway, it reads the
 /// whole desired state, computes <see cref="HostDesiredState"/> for this host and converges the data path to it —
-/// sandboxes, container plumbing, DNS, forwarding entries and peers — adding what is missing and removing what is
-/// stale. Converging from scratch is the same code path, so after a restart the agent rebuilds from the store.
+/// sandboxes, container plumbing, DNS, and each network's data path (<see cref="NetworkDataPaths"/>: kernel or userspace, given
+/// the network's remote containers and peers as one plan) — adding what is missing and removing what is stale. Converging from scratch is the same code path, so after a restart the agent rebuilds from the store.
 /// </summary>
 public sealed partial class HostReconciler(
-    AgentState state, HostDataPath dataPath, ContainerDns dns, NetworkEncryption encryption, AgentOptions options, ILogger<HostReconciler> logger)
+    AgentState state, HostDataPath dataPath, NetworkDataPaths paths, ContainerDns dns, NetworkEncryption encryption, AgentOptions options,
+    ILogger<HostReconciler> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Resync = TimeSpan.FromSeconds(5);
@@ -168,7 +169,7 @@ public sealed partial class HostReconciler(
     private void Apply(HostDesiredState desired)
     {
         foreach (var network in desired.Networks)
-            dataPath.EnsureNetwork(network.Vni, network.Mtu, IPv4Address.Parse(network.Gateway), network.PrefixLength);
+            dataPath.EnsureSandbox(network.Vni, network.Mtu, IPv4Address.Parse(network.Gateway), network.PrefixLength);
 
         var wanted = new HashSet<(string, string, uint, string)>();
         foreach (var local in desired.Local)
@@ -207,19 +208,14 @@ public sealed partial class HostReconciler(
                 dataPath.DeleteSandboxPort(network.Vni, stale);
         }
 
-        // Forwarding entries and peers, per network.
-        var table = dataPath.Vtep.Table;
+        // Each network's data path, from one plan: its remote containers and the hosts they are on.
         foreach (var network in desired.Networks)
         {
-            var remote = desired.Remote.Where(r => r.Vni == network.Vni).ToList();
-            var wantedMacs = remote.Select(r => MacAddress.Parse(r.MacAddress)).ToHashSet();
-            foreach (var entry in table.Endpoints(network.Vni).Where(e => !wantedMacs.Contains(e.Mac)))
-                table.RemoveEndpoint(network.Vni, entry.Mac);
-            foreach (var r in remote)
-                table.SetEndpoint(network.Vni, MacAddress.Parse(r.MacAddress), IPv4Address.Parse(r.IPv4Address), Peer(r.UnderlayAddress));
-            var wantedPeers = remote.Select(r => Peer(r.UnderlayAddress)).ToHashSet();
-            foreach (var peer in table.Peers(network.Vni).Where(p => !wantedPeers.Contains(p)))
-                table.RemovePeer(network.Vni, peer);
+            var remotes = desired.Remote.Where(r => r.Vni == network.Vni)
+                .Select(r => new RemoteContainer(MacAddress.Parse(r.MacAddress), IPv4Address.Parse(r.IPv4Address), IPAddress.Parse(r.UnderlayAddress)))
+                .ToList();
+            var peers = remotes.Select(r => r.Host).Distinct().ToList();
+            paths.Ensure(new NetworkPlan(network.Vni, network.Mtu, network.Encrypted, remotes, peers));
         }
 
         // Containers removed meanwhile (also while this agent was down): their namespaces go, and the veths with them.
@@ -232,8 +228,10 @@ public sealed partial class HostReconciler(
 
         // Networks this host no longer takes part in.
         var joined = desired.Networks.Select(n => n.Vni).ToHashSet();
-        foreach (var vni in dataPath.Networks.Concat(dataPath.SandboxVnis()).Distinct().Where(v => !joined.Contains(v)).ToList())
-            dataPath.RemoveNetwork(vni);
+        paths.Retain(joined);
+        foreach (var vni in dataPath.SandboxVnis().Where(v => !joined.Contains(v)).ToList())
+            dataPath.RemoveSandbox(vni);
+        paths.ApplyAdmission();
     }
 
     /// <summary>The host-side resolver for Docker's containers; one that cannot listen is logged once and costs the pass nothing.</summary>
@@ -252,8 +250,6 @@ public sealed partial class HostReconciler(
     }
 
     private bool _hostDnsFailed;
-
-    private PeerEndpoint Peer(string underlayAddress) => PeerEndpoint.From(new IPEndPoint(IPAddress.Parse(underlayAddress), options.VxlanPort));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "cannot serve container names on {Address}:53 in this host's namespace ({Error}): Docker's containers resolve only their own daemon's containers; check --host-dns")]
     private static partial void LogHostDnsFailed(ILogger logger, string address, string error);

@@ -4,7 +4,7 @@ using Weft.Control.Errors;
 using Weft.Control.Model;
 using Weft.DataPlane;
 using Weft.DataPlane.Probing;
-using Weft.DataPlane.Seams;
+using Weft.DataPlane.Paths;
 
 namespace Weft.Agent.DataPath;
 
@@ -13,9 +13,12 @@ namespace Weft.Agent.DataPath;
 /// names each broken link with its likely cause. A link that answers no probe is blocked on the underlay (a firewall
 /// for UDP to the VXLAN port, a routing problem) or its peer is down; a link that answers small probes but not
 /// full-size ones has an underlay MTU too small for the network's (a black hole for big packets: pings work, TCP stalls);
-/// the largest frame that crosses is found by bisection and turned into the MTU to set.
+/// the largest frame that crosses is found by bisection and turned into the MTU to set. Both kinds of path probe the same
+/// way: the userspace VTEP sends the probe on the network's VNI to the peer's VXLAN port, and the peer's VTEP answers it. On a
+/// kernel-path host the admission table steers probe frames (EtherType 0x88B5) arriving on the VXLAN port to the VTEP, so a
+/// probe crosses exactly the UDP port, addresses and packet size the kernel's vxlan traffic does.
 /// </summary>
-public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
+public sealed class NetworkDiagnostics(AgentOptions options, NetworkDataPaths paths)
 {
     /// <summary>IPv4 (20) + UDP (8) + VXLAN (8) around the inner frame.</summary>
     private const int OuterHeaders = 36;
@@ -26,19 +29,19 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
     public async Task<NetworkDiagnosis> RunAsync(Network network, IReadOnlyList<Endpoint> endpoints, IReadOnlyList<Node> nodes, CancellationToken ct)
     {
         var vni = (uint)network.Vni;
-        if (!vtep.Vnis.Contains(vni))
+        if (!paths.TryGet(vni, out var path))
         {
             var hosts = endpoints.Select(e => e.Host).Distinct().Order().ToList();
             throw new WeftConflictException(hosts.Count == 0
                 ? $"network {network.Name} has no containers on any host: there is no link to diagnose yet"
                 : $"host {options.NodeName} has no container on network {network.Name}, so it has no link to diagnose; run it on a host that has one: {string.Join(", ", hosts)}");
         }
-        var frame = Math.Min(network.Mtu + 14, vtep.MaxProbeLength);
+        var frame = Math.Min(network.Mtu + 14, path.MaxProbeLength);
         var seal = network.Encrypted ? Vtep.SealOverhead : 0;
         var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var peers = endpoints.Select(e => e.Host).Distinct().Where(h => h != options.NodeName).Order()
             .Select(h => byName.GetValueOrDefault(h)).OfType<Node>().ToList();
-        var links = await Task.WhenAll(peers.Select(p => DiagnoseAsync(network, vni, p, frame, seal, ct)));
+        var links = await Task.WhenAll(peers.Select(p => DiagnoseAsync(network, path, p, frame, seal, ct)));
         return new NetworkDiagnosis
         {
             Network = network.Name, Vni = vni, Encrypted = network.Encrypted, Host = options.NodeName, Mtu = network.Mtu,
@@ -47,12 +50,12 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
         };
     }
 
-    private async Task<LinkDiagnosis> DiagnoseAsync(Network network, uint vni, Node node, int frame, int seal, CancellationToken ct)
+    private async Task<LinkDiagnosis> DiagnoseAsync(Network network, INetworkDataPath path, Node node, int frame, int seal, CancellationToken ct)
     {
-        var peer = PeerEndpoint.From(new IPEndPoint(IPAddress.Parse(node.UnderlayAddress), options.VxlanPort));
+        var peer = IPAddress.Parse(node.UnderlayAddress);
         var link = $"{options.NodeName} → {node.Name} ({node.UnderlayAddress}, UDP {options.VxlanPort})";
         var baseline = new LinkDiagnosis { Node = node.Name, Endpoint = $"{node.UnderlayAddress}:{options.VxlanPort}", NodeState = node.State == NodeState.Down ? "down" : "ready" };
-        var small = await ProbeAsync(vni, peer, ProbeFrame.MinLength, ReachAttempts, ct);
+        var small = await ProbeAsync(path, peer, ProbeFrame.MinLength, ReachAttempts, ct);
         if (small is null)
         {
             return node.State == NodeState.Down
@@ -64,7 +67,7 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
                         + $"allow UDP port {options.VxlanPort} between {options.NodeName} and {node.Name} in both directions (firewall, security group) and check the route to {node.UnderlayAddress}",
                 };
         }
-        var full = await ProbeAsync(vni, peer, frame, ReachAttempts, ct);
+        var full = await ProbeAsync(path, peer, frame, ReachAttempts, ct);
         if (full is not null) return baseline with { Status = "ok", RttMicroseconds = Micros(full.Value), LargestFrameBytes = frame };
 
         // Small frames cross, full-size ones do not: bisect the largest that does.
@@ -72,7 +75,7 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
         while (high - low > 1)
         {
             var mid = (low + high) / 2;
-            if (await ProbeAsync(vni, peer, mid, SizeAttempts, ct) is not null) low = mid;
+            if (await ProbeAsync(path, peer, mid, SizeAttempts, ct) is not null) low = mid;
             else high = mid;
         }
         var pathMtu = low + OuterHeaders + seal;
@@ -86,11 +89,11 @@ public sealed class NetworkDiagnostics(AgentOptions options, Vtep vtep)
         };
     }
 
-    private async Task<TimeSpan?> ProbeAsync(uint vni, PeerEndpoint peer, int length, int attempts, CancellationToken ct)
+    private static async Task<TimeSpan?> ProbeAsync(INetworkDataPath path, IPAddress peer, int length, int attempts, CancellationToken ct)
     {
         for (var i = 0; i < attempts; i++)
         {
-            if (await vtep.ProbeAsync(vni, peer, length, ProbeTimeout, ct) is { } rtt) return rtt;
+            if (await path.ProbeAsync(peer, length, ProbeTimeout, ct) is { } rtt) return rtt;
         }
         return null;
     }

@@ -39,6 +39,12 @@ public sealed record NetworkInspect
     /// <summary>Weft: when the key rotates next; null when not encrypted (or no key made yet).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? NextKeyRotation { get; init; }
+
+    /// <summary>Weft: the data path this network takes on the answering host: "kernel", "userspace" or "off".</summary>
+    public string DataPath { get; init; } = "";
+
+    /// <summary>Weft: why it takes that path there.</summary>
+    public string DataPathReason { get; init; } = "";
 }
 
 public sealed record IpamInfo

@@ -35,11 +35,17 @@ public sealed record SystemInfo
     public long ReconcilerPasses { get; init; }
 }
 
-/// <summary>This host's data path: mode, packet counters (drops by reason) and the VTEP's forwarding entries.</summary>
+/// <summary>This host's data path: mode, each network's path and traffic, the userspace VTEP's counters and every forwarding entry.</summary>
 public sealed record DataPlaneInfo
 {
-    /// <summary>"userspace" or "off".</summary>
+    /// <summary>"auto", "kernel", "userspace" or "off": the <c>--data-path</c> this agent runs with.</summary>
     public string Mode { get; init; } = "off";
+
+    /// <summary>What the mode means on this host, e.g. whether the kernel path is available and why not.</summary>
+    public string ModeDetail { get; init; } = "";
+
+    /// <summary>Each network with a data path on this host: which path, why, and its traffic.</summary>
+    public List<NetworkPathInfo> Networks { get; init; } = new();
 
     /// <summary>The offloads in use, e.g. "tap-tso tap-gro udp-mmsg udp-gso udp-gro"; "plain" when none is (missing or turned off).</summary>
     public string Offloads { get; init; } = "";
@@ -55,6 +61,26 @@ public sealed record DataPlaneInfo
 
     /// <summary>The key rings of this host's encrypted networks (epochs and fingerprints, never keys).</summary>
     public List<EncryptionInfo> Encryption { get; init; } = new();
+}
+
+/// <summary>One network's data path on this host, with the overlay device's counters.</summary>
+public sealed record NetworkPathInfo
+{
+    public uint Vni { get; init; }
+
+    /// <summary>"kernel" or "userspace".</summary>
+    public string DataPath { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public long PacketsIn { get; init; }
+    public long BytesIn { get; init; }
+    public long PacketsOut { get; init; }
+    public long BytesOut { get; init; }
+
+    /// <summary>Frames the overlay device dropped.</summary>
+    public long Drops { get; init; }
+
+    /// <summary>Kernel path: VXLAN datagrams for this VNI from addresses that are not its peers, dropped before the device.</summary>
+    public long AdmissionDrops { get; init; }
 }
 
 /// <summary>One encrypted network's key ring on this host.</summary>

@@ -28,8 +28,13 @@ internal static class LabCommands
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
         var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
         var docker = new Option<bool>("--docker") { Description = "Also start a real dockerd in every host, with a busybox image (see 'weft lab env')" };
+        var dataPath = new Option<string?>("--data-path")
+        {
+            Description = "weftd's --data-path for the agents this starts: auto, kernel, userspace or off, or one per host separated by commas "
+                + "(h1's first; the last one holds for the hosts after it), e.g. kernel,userspace",
+        };
         var prefix = PrefixOption();
-        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, prefix };
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, dataPath, prefix };
         HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -42,8 +47,9 @@ internal static class LabCommands
             {
                 throw new CliException("--docker needs the agents (dockerd finds weftd's plugin only if it listens before dockerd starts): drop --no-agents");
             }
+            var modes = LabDataPaths.Parse(parse.GetValue(dataPath));
             var result = LabTopology.Up(name, count);
-            IReadOnlyList<string> processes = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(name, count, ct, context.Environment("WEFT_OFFLOADS"));
+            IReadOnlyList<string> processes = parse.GetValue(noAgents) ? [] : await LabAgents.UpAsync(name, count, ct, context.Environment("WEFT_OFFLOADS"), modes);
             if (parse.GetValue(docker))
             {
                 processes = [.. processes, .. await LabDocker.UpAsync(name, count, ct)];

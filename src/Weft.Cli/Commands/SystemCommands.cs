@@ -43,20 +43,25 @@ internal static class SystemCommands
                 return 0;
             }
             var console = Output.Console.For(context.Out);
-            console.Write(Grid(
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var networkRows = info.DataPlane.Networks.Select(n => ($"  VNI {n.Vni}",
+                $"{n.DataPath}: in {n.PacketsIn.ToString(inv)} packets / {n.BytesIn.ToString(inv)} bytes, out {n.PacketsOut.ToString(inv)} / {n.BytesOut.ToString(inv)}, "
+                + $"drops {n.Drops.ToString(inv)}{(n.DataPath == "kernel" ? $", refused from non-peers {n.AdmissionDrops.ToString(inv)}" : "")}"));
+            console.Write(Grid([
                 ("Name", info.Name), ("ID", info.ID), ("Networks", info.Networks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Containers", info.Containers.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Underlay address", info.UnderlayAddress), ("Socket", info.Socket), ("Data dir", info.DataDir),
                 ("Cluster", info.Cluster.LocalNodeState), ("Manager", info.Cluster.ControlAvailable ? "yes (this node)" : info.Cluster.ManagerAddress),
                 ("Operating system", info.OperatingSystem), ("Kernel version", info.KernelVersion), ("Architecture", info.Architecture),
                 ("CPUs", info.NCPU.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("Data path", info.DataPlane.Mode),
+                ("Data path", info.DataPlane.ModeDetail.Length > 0 ? info.DataPlane.ModeDetail : info.DataPlane.Mode),
+                .. networkRows,
                 ("Offloads", info.DataPlane.Offloads),
                 ("VXLAN source ports", info.DataPlane.SourcePorts.Count == 0 ? "" : $"{info.DataPlane.SourcePorts.Count} ({info.DataPlane.SourcePorts.Min()}..{info.DataPlane.SourcePorts.Max()}, one per inner flow)"),
-                ("Encapsulated", info.DataPlane.Encapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("Decapsulated", info.DataPlane.Decapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Encapsulated (userspace VTEP)", info.DataPlane.Encapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("Decapsulated (userspace VTEP)", info.DataPlane.Decapsulated.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Drops", string.Join(", ", info.DataPlane.Drops.Where(d => d.Value > 0).Select(d => $"{d.Key} {d.Value}"))),
-                ("Remote endpoints", info.DataPlane.Forwarding.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                ("Remote endpoints", info.DataPlane.Forwarding.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
             return 0;
         });
         return command;

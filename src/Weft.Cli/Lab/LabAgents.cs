@@ -33,7 +33,8 @@ internal static class LabAgents
     /// hosts are members), saying what to do.
     /// </summary>
     /// <param name="offloads">WEFT_OFFLOADS for the agents (e.g. "off" forces the plain data path); null: inherited.</param>
-    public static async Task<IReadOnlyList<string>> UpAsync(string prefix, int hosts, CancellationToken ct, string? offloads = null)
+    /// <param name="dataPaths">weftd's --data-path per host (<see cref="LabDataPaths"/>); null: weftd's default.</param>
+    public static async Task<IReadOnlyList<string>> UpAsync(string prefix, int hosts, CancellationToken ct, string? offloads = null, LabDataPaths? dataPaths = null)
     {
         var changes = new List<string>();
         var findings = new List<LabAgentFinding>();
@@ -55,7 +56,7 @@ internal static class LabAgents
             {
                 why = $"weftd of h{host} (pid {finding.Pid}) had died";
             }
-            var pid = Start(prefix, host, offloads);
+            var pid = Start(prefix, host, offloads, dataPaths?.For(host));
             await WaitUntilAnsweringAsync(prefix, host, pid, ct);
             if (why is not null)
             {
@@ -148,7 +149,7 @@ internal static class LabAgents
             .ToList();
     }
 
-    private static int Start(string prefix, int host, string? offloads)
+    private static int Start(string prefix, int host, string? offloads, string? dataPath)
     {
         var directory = RunDirectory(prefix, host);
         var docker = new LabDockerPaths(prefix, host);
@@ -181,6 +182,11 @@ internal static class LabAgents
                      "--host-dns", LabDockerPaths.HostDns])
         {
             start.ArgumentList.Add(argument);
+        }
+        if (dataPath is not null)
+        {
+            start.ArgumentList.Add("--data-path");
+            start.ArgumentList.Add(dataPath);
         }
         start.Environment["WEFT_LAB_LOG"] = LogFile(prefix, host);
         if (offloads is not null) start.Environment["WEFT_OFFLOADS"] = offloads;

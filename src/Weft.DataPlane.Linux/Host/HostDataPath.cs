@@ -1,134 +1,63 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Weft.DataPlane.Devices;
-using Weft.DataPlane.Offload;
 using Weft.Linux;
 using Weft.Linux.Namespaces;
 using Weft.Linux.Netlink;
-using Weft.Linux.Tap;
 using Weft.Wire;
 
 namespace Weft.DataPlane.Host;
 
 /// <summary>
-/// The per-host plumbing of userspace mode, under the agent's control.
+/// The per-host plumbing every front door shares (Weft's own containers, Docker's Join, CNI's ADD), under the agent's control.
 ///
 /// Design note. Like Docker's overlay driver, each network a host takes part in gets a sandbox namespace holding a
 /// bridge (br0, with the network's gateway address); containers are namespaces joined to that bridge by a veth pair
-/// (eth0 inside, with the container's address, MAC 02:42:&lt;IPv4&gt; and the overlay MTU). Where Docker puts a kernel
-/// vxlan device on the bridge, Weft puts a TAP (vtep0) whose file descriptor this process owns, and its userspace
-/// <see cref="Vtep"/> moves frames between that TAP and the host's underlay UDP socket. A TAP dies with the process that
-/// owns it, while namespaces, bridges and veths persist: after an agent restart, <see cref="EnsureNetwork"/> finds the
-/// sandbox and its containers in place and only makes a new TAP, so existing containers keep their connectivity.
-/// Every operation is idempotent (safe to repeat from a reconciler) and names what it was doing when it fails.
+/// (eth0 inside, with the container's address, MAC 02:42:&lt;IPv4&gt; and the overlay MTU). What carries the bridge's
+/// frames across the underlay is the network's data path, not this class: a kernel vxlan device or a TAP of the
+/// userspace VTEP on the same bridge (<see cref="Paths.INetworkDataPath"/>). Namespaces, bridges and veths persist
+/// across agent restarts, so existing containers keep their plumbing. Every operation is idempotent (safe to repeat from
+/// a reconciler) and names what it was doing when it fails.
 /// </summary>
-public sealed partial class HostDataPath : IDisposable
+public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>? logger = null)
 {
-    private readonly ConcurrentDictionary<uint, TapFrameDevice> _taps = new();
-    private readonly ILogger _logger;
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly object _lock = new();
 
-    public HostDataPath(Vtep vtep, HostNames names, ILogger<HostDataPath>? logger = null, OffloadSettings? offloads = null)
-    {
-        Vtep = vtep;
-        Names = names;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        Offloads = offloads ?? OffloadSettings.Off;
-        _tapOffloads = Offloads.Enabled;
-    }
-
-    /// <summary>TAP offloads (TSO with software segmentation and coalescing) are asked for on new TAPs.</summary>
-    public OffloadSettings Offloads { get; }
-
-    private volatile bool _tapOffloads;
-
-    /// <summary>Whether TAPs are opened with TSO offloads (false when off, or after the kernel refused them once).</summary>
-    public bool TapOffloadsActive => _tapOffloads;
-
-    /// <summary>The data path's features: the underlay's (<paramref name="underlay"/>) with the TAP side filled in.</summary>
-    public DataPathFeatures Features(DataPathFeatures underlay) =>
-        underlay with { Requested = Offloads.Enabled, TapSegmentation = TapOffloadsActive, TapCoalescing = TapOffloadsActive };
-
-    public Vtep Vtep { get; }
-
-    public HostNames Names { get; }
-
-    /// <summary>The VNIs with a sandbox and a running TAP on this host.</summary>
-    public IReadOnlyCollection<uint> Networks => _taps.Keys.ToList();
+    public HostNames Names { get; } = names;
 
     /// <summary>
-    /// Makes (or completes) the sandbox of a network: namespace, bridge with the gateway address, TAP on the bridge,
-    /// attached to the VTEP. Safe to call again; after a restart it replaces the TAP that died with the old process.
+    /// Makes (or completes) the sandbox of a network: namespace, bridge with the gateway address and the network's MTU, up.
+    /// Safe to call again; finds an existing sandbox as it is.
     /// </summary>
-    public void EnsureNetwork(uint vni, int mtu, IPv4Address gateway, int prefixLength)
+    public void EnsureSandbox(uint vni, int mtu, IPv4Address gateway, int prefixLength)
     {
         lock (_lock)
         {
-            if (_taps.ContainsKey(vni)) return;
             var sandbox = Names.Sandbox(vni);
-            if (!NetworkNamespace.Exists(sandbox)) NetworkNamespace.Create(sandbox);
-            using (var netlink = RtNetlink.Open(sandbox))
+            var created = false;
+            if (!NetworkNamespace.Exists(sandbox))
             {
-                netlink.SetUp("lo");
-                if (netlink.FindLink(HostNames.Bridge) is null) netlink.CreateBridge(HostNames.Bridge);
-                netlink.SetMtu(HostNames.Bridge, mtu);
-                var gatewayIp = gateway.ToIPAddress();
-                if (!netlink.ListAddresses(HostNames.Bridge).Any(a => a.Address.Equals(gatewayIp)))
-                    netlink.AddAddress(HostNames.Bridge, gatewayIp, prefixLength);
-                netlink.SetUp(HostNames.Bridge);
-                if (netlink.FindLink(HostNames.Tap) is not null) netlink.DeleteLink(HostNames.Tap); // a persistent leftover
+                NetworkNamespace.Create(sandbox);
+                created = true;
             }
-            var tap = NetworkNamespace.Run(sandbox, CreateTap);
-            try
-            {
-                using var netlink = RtNetlink.Open(sandbox);
-                netlink.SetMtu(HostNames.Tap, mtu);
-                netlink.SetMaster(HostNames.Tap, HostNames.Bridge);
-                netlink.SetUp(HostNames.Tap);
-            }
-            catch
-            {
-                tap.Dispose();
-                throw;
-            }
-            var device = new TapFrameDevice(tap);
-            Vtep.AttachNetwork(vni, device);
-            _taps[vni] = device;
-            LogNetworkReady(_logger, vni, sandbox, mtu);
+            using var netlink = RtNetlink.Open(sandbox);
+            netlink.SetUp("lo");
+            var bridge = netlink.FindLink(HostNames.Bridge) ?? netlink.CreateBridge(HostNames.Bridge);
+            if (bridge.Mtu != mtu) netlink.SetMtu(HostNames.Bridge, mtu);
+            var gatewayIp = gateway.ToIPAddress();
+            if (!netlink.ListAddresses(HostNames.Bridge).Any(a => a.Address.Equals(gatewayIp)))
+                netlink.AddAddress(HostNames.Bridge, gatewayIp, prefixLength);
+            if (!bridge.IsAdminUp) netlink.SetUp(HostNames.Bridge);
+            if (created) LogSandboxReady(_logger, vni, sandbox, mtu);
         }
     }
 
-    /// <summary>The TAP with TSO offloads when allowed; if the kernel refuses them, logged once and the plain TAP from then on.</summary>
-    private TapDevice CreateTap()
+    /// <summary>Removes a network's sandbox; its bridge, data-path device and container ports go with it.</summary>
+    public void RemoveSandbox(uint vni)
     {
-        if (_tapOffloads)
-        {
-            try
-            {
-                return TapDevice.Create(HostNames.Tap, vnetHeader: true, TapOffloads.Checksum | TapOffloads.Tso4 | TapOffloads.Tso6);
-            }
-            catch (LinuxException e)
-            {
-                _tapOffloads = false;
-                LogTapOffloadsUnavailable(_logger, e.Message);
-            }
-        }
-        return TapDevice.Create(HostNames.Tap);
-    }
-
-    /// <summary>Removes a network's sandbox (its bridge and TAP go with it) and forgets its forwarding state.</summary>
-    public void RemoveNetwork(uint vni)
-    {
-        lock (_lock)
-        {
-            Vtep.DetachNetwork(vni);
-            if (_taps.TryRemove(vni, out var device)) device.Dispose();
-            Vtep.Table.RemoveVni(vni);
-            NetworkNamespace.DeleteIfExists(Names.Sandbox(vni));
-        }
+        lock (_lock) NetworkNamespace.DeleteIfExists(Names.Sandbox(vni));
     }
 
     /// <summary>
@@ -283,20 +212,8 @@ public sealed partial class HostDataPath : IDisposable
         return netlink.ListLinks().First(l => l.Index == address.Index).Mtu;
     }
 
-    public void Dispose()
-    {
-        foreach (var vni in _taps.Keys.ToList())
-        {
-            Vtep.DetachNetwork(vni);
-            if (_taps.TryRemove(vni, out var device)) device.Dispose();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TAP offloads unavailable, using the plain path (one frame per read/write): {Reason}")]
-    private static partial void LogTapOffloadsUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "network VNI {Vni}: sandbox {Sandbox} ready, MTU {Mtu}")]
-    private static partial void LogNetworkReady(ILogger logger, uint vni, string sandbox, int mtu);
+    [LoggerMessage(Level = LogLevel.Information, Message = "network VNI {Vni}: sandbox {Sandbox} made, MTU {Mtu}")]
+    private static partial void LogSandboxReady(ILogger logger, uint vni, string sandbox, int mtu);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "veth {Interface} with {Address} on VNI {Vni} made for a runtime to move into its container")]
     private static partial void LogHandedOff(ILogger logger, string @interface, string address, uint vni);

@@ -14,6 +14,12 @@ public sealed class HostNames(string namespacePrefix)
 
     public string NamespacePrefix { get; } = namespacePrefix;
 
+    /// <summary>
+    /// The kernel vxlan device of the network with <paramref name="vni"/>: made under this name in the host's namespace (so its
+    /// UDP socket lives there), then moved into the sandbox, where it keeps the name. "wv" + the VNI: at most 10 bytes.
+    /// </summary>
+    public static string KernelVxlan(uint vni) => $"wv{vni}";
+
     /// <summary>The sandbox namespace of the network with <paramref name="vni"/>: its bridge and the TAP the VTEP owns.</summary>
     public string Sandbox(uint vni) => $"{NamespacePrefix}-n{vni}";
 

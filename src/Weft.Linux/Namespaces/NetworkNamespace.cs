@@ -143,6 +143,31 @@ public static class NetworkNamespace
         }
     }
 
+    /// <summary>
+    /// Threads the runtime starts (thread-pool workers and its gate thread, the socket engine's epoll thread, timers) inherit
+    /// the network namespace of the thread that happens to start them. Call this from a thread in the process's own
+    /// namespace before the first <see cref="Run{T}"/>, so that the runtime's threads are all started there and none is
+    /// started by a thread inside another namespace (where its sockets would land, e.g. in a scratch namespace that is then
+    /// deleted).
+    /// </summary>
+    public static void StartRuntimeThreadsHere()
+    {
+        Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount * 2).Select(_ => Task.Run(() => Thread.Sleep(1)))).GetAwaiter().GetResult();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0));
+        using var cancel = new CancellationTokenSource();
+        var receive = socket.ReceiveAsync(new byte[1], SocketFlags.None, cancel.Token).AsTask();
+        cancel.Cancel();
+        try
+        {
+            receive.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        using var timer = new Timer(_ => { }, null, 1, Timeout.Infinite);
+    }
+
     private static T OnDedicatedThread<T>(Func<T> action)
     {
         T result = default!;

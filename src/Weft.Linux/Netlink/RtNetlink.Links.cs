@@ -56,6 +56,8 @@ public sealed partial class RtNetlink
         w.U32(Rtm.IFLA_VXLAN_ID, options.Vni);
         w.BigEndianU16(Rtm.IFLA_VXLAN_PORT, options.Port);
         w.U8(Rtm.IFLA_VXLAN_LEARNING, options.Learning ? (byte)1 : (byte)0);
+        w.U8(Rtm.IFLA_VXLAN_PROXY, options.Proxy ? (byte)1 : (byte)0);
+        w.U8(Rtm.IFLA_VXLAN_UDP_CSUM, options.UdpChecksum ? (byte)1 : (byte)0);
         if (underlying != 0) w.U32(Rtm.IFLA_VXLAN_LINK, (uint)underlying);
         if (options.Local is { } local)
             w.Attribute(local.AddressFamily == AddressFamily.InterNetwork ? Rtm.IFLA_VXLAN_LOCAL : Rtm.IFLA_VXLAN_LOCAL6, local.GetAddressBytes());
@@ -63,6 +65,29 @@ public sealed partial class RtNetlink
         w.EndNested(info);
         Send(w, $"vxlan '{name}' (VNI {options.Vni})");
         return GetLink(name);
+    }
+
+    /// <summary>
+    /// The parameters of the vxlan device <paramref name="name"/> as the kernel has them (what <c>ip -d link show</c> prints),
+    /// or null when the link is not a vxlan device. The underlying device is not resolved to a name (left null).
+    /// </summary>
+    public VxlanOptions? GetVxlan(string name)
+    {
+        var body = RequestLink(name);
+        var info = NetlinkAttributes.Parse(body[IfInfoSize..]).Nested(Rtm.IFLA_LINKINFO);
+        if (info.String(Rtm.IFLA_INFO_KIND) != "vxlan") return null;
+        var data = info.Nested(Rtm.IFLA_INFO_DATA);
+        var port = data.Raw(Rtm.IFLA_VXLAN_PORT) is { Length: 2 } p ? BinaryPrimitives.ReadUInt16BigEndian(p.Span) : (ushort)0;
+        return new VxlanOptions(
+            data.U32(Rtm.IFLA_VXLAN_ID) ?? 0, port, data.Address(Rtm.IFLA_VXLAN_LOCAL) ?? data.Address(Rtm.IFLA_VXLAN_LOCAL6),
+            data.U8(Rtm.IFLA_VXLAN_LEARNING) == 1, null, data.U8(Rtm.IFLA_VXLAN_PROXY) == 1, data.U8(Rtm.IFLA_VXLAN_UDP_CSUM) == 1);
+    }
+
+    /// <summary>The packet and byte counters of link <paramref name="name"/> (IFLA_STATS64, what <c>ip -s link</c> prints).</summary>
+    public LinkStatistics GetStatistics(string name)
+    {
+        var stats = NetlinkAttributes.Parse(RequestLink(name)[IfInfoSize..]).Raw(Rtm.IFLA_STATS64);
+        return stats is { Length: >= 64 } s ? LinkStatistics.Read(s.Span) : new LinkStatistics(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /// <summary>Deletes a link (for a veth, both ends go). Throws ENODEV naming the link if it does not exist.</summary>
@@ -76,15 +101,20 @@ public sealed partial class RtNetlink
     }
 
     /// <summary>The link named <paramref name="name"/>; throws ENODEV naming it if it does not exist.</summary>
-    public LinkInfo GetLink(string name)
+    public LinkInfo GetLink(string name) => ParseLink(RequestLink(name));
+
+    /// <summary>The raw RTM_NEWLINK body the kernel answers for link <paramref name="name"/>; ENODEV naming it if there is none.</summary>
+    private ReadOnlyMemory<byte> RequestLink(string name)
     {
         InterfaceName.Validate(name, "link");
         var w = new NetlinkMessageWriter(Rtm.GETLINK, Rtm.NLM_F_ACK);
         w.Header(IfInfoSize);
         w.String(Rtm.IFLA_IFNAME, name);
-        var replies = Send(w, $"link '{name}'");
-        return replies.Where(r => r.Type == Rtm.NEWLINK).Select(r => ParseLink(r.Body)).FirstOrDefault()
-            ?? throw new LinuxException("RTM_GETLINK", $"link '{name}'", Errno.ENODEV);
+        foreach (var (type, body) in Send(w, $"link '{name}'"))
+        {
+            if (type == Rtm.NEWLINK) return body;
+        }
+        throw new LinuxException("RTM_GETLINK", $"link '{name}'", Errno.ENODEV);
     }
 
     /// <summary>The link named <paramref name="name"/>, or null if there is none.</summary>

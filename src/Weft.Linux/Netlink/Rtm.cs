@@ -49,7 +49,13 @@ internal static class Rtm
     public const ushort IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2;
     public const ushort VETH_INFO_PEER = 1;
     public const ushort IFLA_VXLAN_ID = 1, IFLA_VXLAN_GROUP = 2, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_LOCAL = 4;
-    public const ushort IFLA_VXLAN_LEARNING = 7, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_GROUP6 = 16, IFLA_VXLAN_LOCAL6 = 17;
+    public const ushort IFLA_VXLAN_LEARNING = 7, IFLA_VXLAN_PROXY = 11, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_GROUP6 = 16, IFLA_VXLAN_LOCAL6 = 17;
+    public const ushort IFLA_VXLAN_UDP_CSUM = 18;
+    public const ushort IFLA_STATS64 = 23;
+
+    // rtnetlink multicast groups (RTNLGRP_*), joined with NETLINK_ADD_MEMBERSHIP
+    public const int NETLINK_ADD_MEMBERSHIP = 1;
+    public const int RTNLGRP_LINK = 1, RTNLGRP_NEIGH = 3;
 
     // IFA_*
     public const ushort IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3;
