@@ -16,12 +16,6 @@ var dataPath = new Option<string>("--data-path")
         + "all but off need root and --underlay-address",
     DefaultValueFactory = _ => "auto",
 };
-dataPath.Validators.Add(r =>
-{
-    var text = r.GetValueOrDefault<string>();
-    if (!Enum.TryParse<Weft.DataPlane.Paths.DataPathMode>(text, ignoreCase: true, out _) || int.TryParse(text, out _))
-        r.AddError($"--data-path must be auto, kernel, userspace or off, not '{text}'");
-});
 var vxlanPort = new Option<ushort>("--vxlan-port") { Description = "UDP port of VXLAN on the underlay", DefaultValueFactory = _ => Weft.Wire.VxlanHeader.DefaultPort };
 var sourcePorts = new Option<int>("--vxlan-source-ports")
 {
@@ -83,7 +77,7 @@ dockerHost.Validators.Add(r =>
     if (!string.IsNullOrEmpty(text) && !Uri.TryCreate(text, UriKind.Absolute, out _))
         r.AddError($"--docker-host must be a URL like unix:///var/run/docker.sock, not '{text}'");
 });
-dataPath.AcceptOnlyFromAmong("userspace", "off");
+dataPath.AcceptOnlyFromAmong("auto", "kernel", "userspace", "off");
 var root = new RootCommand("weftd: the Weft agent (one per host); serves the local API on a Unix socket") { socket, dataDir, nodeName, underlay, pool, clusterPort, netnsPrefix, dataPath, vxlanPort, sourcePorts, certValidity, heartbeatTtl, dockerPluginDir, dockerHost, hostDns };
 root.SetAction(async (parse, ct) =>
 {

@@ -69,7 +69,7 @@ public sealed class WireFormatTests : AgentTestBase
         var (status, network) = await RequestAsync("GET", "/networks/n");
         Assert.Equal(200, status);
         Assert.Equal(["Name", "Id", "Created", "Scope", "Driver", "EnableIPv6", "IPAM", "Internal", "Attachable", "Ingress", "Containers",
-            "Options", "Labels", "Peers", "Vni", "Mtu", "Encrypted", "EncryptionAlgorithm", "KeyEpoch"], network.EnumerateObject().Select(p => p.Name));
+            "Options", "Labels", "Peers", "Vni", "Mtu", "Encrypted", "EncryptionAlgorithm", "KeyEpoch", "DataPath", "DataPathReason"], network.EnumerateObject().Select(p => p.Name));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", network.GetProperty("Created").GetString());
         Assert.Equal("""[{"Subnet":"10.0.0.0/24","Gateway":"10.0.0.1"}]""", network.GetProperty("IPAM").GetProperty("Config").GetRawText());
     }

@@ -24,18 +24,23 @@ public sealed class DataplaneScriptTests : IDisposable
 
         Assert.True(run.ExitCode == 0, $"bench/dataplane --quick exited {run.ExitCode}:\n{run.StdErr}\n{run.StdOut}");
         var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var path in new[] { "underlay", "kernel-vxlan", "weft", "weft-encrypted", "tap-relay-floor" })
+        foreach (var path in new[] { "underlay", "kernel-vxlan", "weft-kernel", "weft-userspace", "weft-encrypted", "tap-relay-floor" })
         {
             var row = lines.Single(l => l.StartsWith(path + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.True(Number.IsMatch(row[1]) && Number.IsMatch(row[2]) && Number.IsMatch(row[3]), $"{path} row has no Gbit/s, RTT and ratio: {string.Join(' ', row)}\n{run.StdErr}");
         }
-        var weftRow = lines.Single(l => l.StartsWith("weft ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches(@"^\d+\.\d$", weftRow[4]);             // weftd CPU seconds
-        Assert.Matches(@"^\d+/\d+$", weftRow[5]);             // weftd VmHWM MiB per host
+        foreach (var path in new[] { "weft-kernel", "weft-userspace" })
+        {
+            var weftRow = lines.Single(l => l.StartsWith(path + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Matches(@"^\d+\.\d$", weftRow[4]);         // weftd CPU seconds
+            Assert.Matches(@"^\d+/\d+$", weftRow[5]);         // weftd VmHWM MiB per host
+        }
         Assert.Matches(@"^\d+\.\d$", lines.Single(l => l.StartsWith("weft-encrypted ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]);
         Assert.Single(lines, l => Regex.IsMatch(l, @"^ratio weft-encrypted/kernel-vxlan = \d+\.\d\d$")); // measured, not "not available"
-        Assert.Single(lines, l => Regex.IsMatch(l, @"^rtt overhead weft - tap-relay-floor = -?\d+ µs"));
-        Assert.Matches(@"^ratio weft/kernel-vxlan = \d+\.\d\d$", lines.Last(l => !l.StartsWith("ratio weft-encrypted", StringComparison.Ordinal)));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^rtt overhead weft-userspace - tap-relay-floor = -?\d+ µs"));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^rtt overhead weft-kernel - kernel-vxlan = -?\d+ µs"));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^ratio weft-kernel/kernel-vxlan = \d+\.\d\d$"));
+        Assert.Single(lines, l => Regex.IsMatch(l, @"^ratio weft-userspace/kernel-vxlan = \d+\.\d\d$"));
         Assert.Empty(LabNamespaces());
     }
 

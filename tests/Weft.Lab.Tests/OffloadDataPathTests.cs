@@ -5,7 +5,8 @@ using Weft.TestSupport;
 namespace Weft.Lab.Tests;
 
 /// <summary>
-/// Issue 7 item 4: real TCP (iperf3) between two containers on two lab hosts through Weft's userspace data path, with
+/// Issue 7 item 4: real TCP (iperf3) between two containers on two lab hosts through Weft's userspace data path (the lab's
+/// agents run with <c>--data-path userspace</c>; plain networks would otherwise take the kernel path), with
 /// offloads on (TAP TSO split and TCP coalescing, UDP GSO/GRO, sendmmsg/recvmmsg) and forced off (WEFT_OFFLOADS=off),
 /// and tshark inside the receiving container's namespace checking the TCP checksums of what was delivered.
 /// Each test brings up its own 2-host lab with a unique prefix and takes it down by name, also on failure.
@@ -31,7 +32,7 @@ public sealed class OffloadDataPathTests
         var pcap = Path.Combine(Path.GetTempPath(), $"{prefix}-offload.pcap");
         try
         {
-            Weft("lab", "up", "--hosts", "2");
+            Weft("lab", "up", "--hosts", "2", "--data-path", "userspace");
             Weft("-H", "h1", "network", "create", "--driver", "overlay", "n");
             Weft("-H", "h1", "run", "-d", "--name", "c1", "--network", "n");
             Weft("-H", "h2", "run", "-d", "--name", "c2", "--network", "n");

@@ -205,13 +205,16 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
         if (existing is not null)
         {
             var found = sandbox.GetVxlan(_device);
-            if (found is not null && Matches(found))
+            var socketHere = found is not null && SocketInHostNamespace(sandbox);
+            if (found is not null && Matches(found) && socketHere)
             {
                 LogAdopted(_logger, Vni, _device, _sandbox);
             }
             else
             {
-                LogReplaced(_logger, Vni, _device, _sandbox, found is null ? $"a {existing.Kind ?? "link"} device" : Describe(found), Describe(_wanted));
+                var what = found is null ? $"a {existing.Kind ?? "link"} device" : Describe(found);
+                if (found is not null && !socketHere) what += ", with its UDP socket outside this host's namespace (made anew since?)";
+                LogReplaced(_logger, Vni, _device, _sandbox, what, Describe(_wanted));
                 sandbox.DeleteLink(_device);
                 existing = null;
             }
@@ -240,6 +243,17 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
         var bridge = sandbox.GetLink(HostNames.Bridge);
         if (link.MasterIndex != bridge.Index) sandbox.SetMaster(_device, HostNames.Bridge);
         if (!link.IsAdminUp) sandbox.SetUp(_device);
+    }
+
+    /// <summary>
+    /// Whether the device's underlay side (its UDP socket) is in the host's namespace, where Weft makes it: a device made in
+    /// the sandbox itself, or in a host namespace that has since been deleted and made anew, carries nothing.
+    /// </summary>
+    private bool SocketInHostNamespace(RtNetlink sandbox)
+    {
+        if (sandbox.LinkNamespaceId(_device) is not { } linked) return false;
+        using var host = _hostNamespace is null ? NetworkNamespace.OpenOwn() : NetworkNamespace.Open(_hostNamespace);
+        return sandbox.NamespaceId(host) is var id && id >= 0 && id == linked;
     }
 
     private bool Matches(VxlanOptions found) =>

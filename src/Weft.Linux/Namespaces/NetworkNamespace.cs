@@ -118,6 +118,15 @@ public static class NetworkNamespace
         return new NamespaceHandle(fd, name);
     }
 
+    /// <summary>Opens this process's own network namespace (its main thread's: <c>/proc/self/ns/net</c>).</summary>
+    public static NamespaceHandle OpenOwn()
+    {
+        var fd = Libc.Open("/proc/self/ns/net", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0)
+            throw new LinuxException("open", "this process's network namespace (/proc/self/ns/net)", Libc.Errno);
+        return new NamespaceHandle(fd, "this process's");
+    }
+
     /// <summary>Validates a namespace name the way iproute2 does (a plain file name) and returns its path.</summary>
     public static string PathOf(string name)
     {

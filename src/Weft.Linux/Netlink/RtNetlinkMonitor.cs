@@ -25,7 +25,15 @@ public sealed class RtNetlinkMonitor : IDisposable
         {
             var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
             if (fd < 0) throw new LinuxException("socket(AF_NETLINK)", where, Libc.Errno);
-            return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+            var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+            // Bound (the kernel picks the port id): the kernel's broadcasts skip sockets whose port id is still 0, its own.
+            if (!BindAnyPort(fd))
+            {
+                var errno = Libc.Errno;
+                socket.Dispose();
+                throw new LinuxException("bind(AF_NETLINK)", where, errno);
+            }
+            return socket;
         });
         try
         {
@@ -37,7 +45,16 @@ public sealed class RtNetlinkMonitor : IDisposable
             socket.Dispose();
             throw new LinuxException("setsockopt(NETLINK_ADD_MEMBERSHIP)", where, (int)e.SocketErrorCode);
         }
+        socket.Blocking = false;
         return new RtNetlinkMonitor(socket);
+    }
+
+    private static unsafe bool BindAnyPort(int fd)
+    {
+        var address = stackalloc byte[12]; // struct sockaddr_nl: family, pad, pid 0 (kernel assigns), groups 0
+        new Span<byte>(address, 12).Clear();
+        address[0] = (byte)Libc.AF_NETLINK;
+        return Libc.Bind(fd, address, 12) == 0;
     }
 
     /// <summary>Waits until the kernel reports a change (or lost some reports), then takes what is queued. Cancellable.</summary>
@@ -51,16 +68,10 @@ public sealed class RtNetlinkMonitor : IDisposable
         {
             // overrun: notifications were lost, which is a change as far as the caller knows
         }
-        while (_socket.Available > 0)
+        // Take what queued meanwhile without blocking (the socket is non-blocking; FIONREAD, behind Socket.Available, is not
+        // supported on netlink sockets).
+        while (_socket.Receive(_buffer, SocketFlags.None, out var error) > 0 || error == SocketError.NoBufferSpaceAvailable)
         {
-            try
-            {
-                _socket.Receive(_buffer); // Available > 0: does not block
-            }
-            catch (SocketException)
-            {
-                break;
-            }
         }
     }
 

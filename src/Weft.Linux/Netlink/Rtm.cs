@@ -51,7 +51,11 @@ internal static class Rtm
     public const ushort IFLA_VXLAN_ID = 1, IFLA_VXLAN_GROUP = 2, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_LOCAL = 4;
     public const ushort IFLA_VXLAN_LEARNING = 7, IFLA_VXLAN_PROXY = 11, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_GROUP6 = 16, IFLA_VXLAN_LOCAL6 = 17;
     public const ushort IFLA_VXLAN_UDP_CSUM = 18;
-    public const ushort IFLA_STATS64 = 23;
+    public const ushort IFLA_STATS64 = 23, IFLA_LINK_NETNSID = 37;
+
+    // network namespace ids (RTM_GETNSID, linux/net_namespace.h)
+    public const ushort NEWNSID = 88, GETNSID = 90;
+    public const ushort NETNSA_NSID = 1, NETNSA_FD = 3;
 
     // rtnetlink multicast groups (RTNLGRP_*), joined with NETLINK_ADD_MEMBERSHIP
     public const int NETLINK_ADD_MEMBERSHIP = 1;
