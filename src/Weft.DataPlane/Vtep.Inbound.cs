@@ -54,6 +54,9 @@ public sealed partial class Vtep
             Counters.Drop(DropReason.InvalidInnerFrame);
             return false;
         }
+        // MACs behind an external VTEP are learned from what it sends (never a container the store knows, never from a Weft host).
+        if (Table.IsExternalPeer(vxlan.Vni, buffer.Peer) && !Table.IsKnown(vxlan.Vni, inner.Source))
+            Table.Learned.Learn(vxlan.Vni, inner.Source, buffer.Peer);
         buffer.Vni = vxlan.Vni;
         return true;
     }

@@ -34,17 +34,21 @@ public sealed partial class Vtep
             }
             if (eth.EtherType == EtherType.Arp)
             {
-                if (TryAnswerArp(vni, buffer, eth)) scratch.Replies[reply++] = buffer;
-                continue;
+                if (TryAnswerArp(vni, buffer, eth, out var forward)) scratch.Replies[reply++] = buffer;
+                if (!forward) continue;
             }
             if (eth.Destination.IsMulticast)
             {
-                Flood(vni, buffer, ring, scratch);
+                Flood(vni, buffer, ring, scratch, Table.Peers(vni));
                 continue;
             }
             if (!Table.TryGetVtep(vni, eth.Destination, out var vtep))
             {
-                Counters.Drop(DropReason.UnknownDestination);
+                // Unknown unicast: only a MAC behind an external VTEP can be unknown (Weft's containers are all in the
+                // table), so it goes to the external peers, as the kernel floods it; without any, it is dropped.
+                var external = Table.ExternalPeers(vni);
+                if (external.IsEmpty) Counters.Drop(DropReason.UnknownDestination);
+                else Flood(vni, buffer, ring, scratch, external);
                 continue;
             }
             if (!TryEncapsulate(vni, buffer, vtep, ring)) continue;
@@ -89,13 +93,12 @@ public sealed partial class Vtep
     }
 
     /// <summary>
-    /// Head-end replication: one copy per peer of the VNI. A plain VNI sends the same datagram to every peer from the one
+    /// Head-end replication: one copy per peer in <paramref name="peers"/> (every peer of the VNI, or its external ones). A plain VNI sends the same datagram to every peer from the one
     /// buffer. An encrypted VNI seals each copy for its own receiver (a seal binds the receiver's address), so every peer
     /// but the last gets a copy of the frame made in the reader's preallocated flood buffer, sealed for it.
     /// </summary>
-    private void Flood(uint vni, PacketBuffer buffer, KeyRing? ring, OutboundScratch scratch)
+    private void Flood(uint vni, PacketBuffer buffer, KeyRing? ring, OutboundScratch scratch, System.Collections.Immutable.ImmutableArray<PeerEndpoint> peers)
     {
-        var peers = Table.Peers(vni);
         if (peers.IsEmpty)
         {
             Counters.Drop(DropReason.NoPeers);
@@ -135,18 +138,24 @@ public sealed partial class Vtep
 
     /// <summary>
     /// Turns an ARP request for a remote endpoint's address into the reply that endpoint would send (in place).
-    /// Requests for other addresses are left to the bridge (local containers answer themselves); ARP never crosses the underlay.
+    /// Requests for other addresses are left to the bridge (local containers answer themselves); between Weft hosts ARP
+    /// never crosses the underlay. A network with external VTEPs is the exception: the machines behind them are known to
+    /// nobody here, so ARP this VTEP cannot answer (requests for their addresses, replies to them) is forwarded
+    /// (<paramref name="forward"/>) like any frame, as their own VTEPs expect.
     /// </summary>
-    private bool TryAnswerArp(uint vni, PacketBuffer buffer, EthernetHeader eth)
+    private bool TryAnswerArp(uint vni, PacketBuffer buffer, EthernetHeader eth, out bool forward)
     {
+        forward = false;
         if (!ArpPacket.TryRead(buffer.Data[eth.HeaderLength..], out var arp) || !arp.IsRequest)
         {
-            Counters.Drop(DropReason.ArpNotForwarded);
+            forward = !Table.ExternalPeers(vni).IsEmpty;
+            if (!forward) Counters.Drop(DropReason.ArpNotForwarded);
             return false;
         }
         if (!Table.TryResolve(vni, arp.TargetIp, out var owner))
         {
-            Counters.Drop(DropReason.ArpNotRemote);
+            forward = !Table.ExternalPeers(vni).IsEmpty;
+            if (!forward) Counters.Drop(DropReason.ArpNotRemote);
             return false;
         }
         var frame = buffer.Data;

@@ -27,7 +27,7 @@ public static class DataPlaneReport
                 {
                     Vni = p.Vni, DataPath = p.Kind.ToString().ToLowerInvariant(), Reason = p.Reason,
                     PacketsIn = traffic.PacketsIn, BytesIn = traffic.BytesIn, PacketsOut = traffic.PacketsOut, BytesOut = traffic.BytesOut,
-                    Drops = traffic.Drops, AdmissionDrops = paths.AdmissionDrops(p.Vni),
+                    Drops = traffic.Drops, AdmissionDrops = paths.AdmissionDrops(p.Vni), LearnedMacs = p.LearnedMacCount(),
                 };
             }).ToList(),
             Offloads = features is null ? "" : features.Requested ? features.ToString() : $"{features} (off: {OffloadSettings.EnvironmentVariable}=off)",

@@ -81,6 +81,9 @@ public sealed record NetworkPathInfo
 
     /// <summary>Kernel path: VXLAN datagrams for this VNI from addresses that are not its peers, dropped before the device.</summary>
     public long AdmissionDrops { get; init; }
+
+    /// <summary>MACs learned behind the network's external VTEPs (at most 4096, aged out after 300 s); 0 without any.</summary>
+    public int LearnedMacs { get; init; }
 }
 
 /// <summary>One encrypted network's key ring on this host.</summary>

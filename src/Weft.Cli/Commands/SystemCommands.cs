@@ -46,7 +46,8 @@ internal static class SystemCommands
             var inv = System.Globalization.CultureInfo.InvariantCulture;
             var networkRows = info.DataPlane.Networks.Select(n => ($"  VNI {n.Vni}",
                 $"{n.DataPath}: in {n.PacketsIn.ToString(inv)} packets / {n.BytesIn.ToString(inv)} bytes, out {n.PacketsOut.ToString(inv)} / {n.BytesOut.ToString(inv)}, "
-                + $"drops {n.Drops.ToString(inv)}{(n.DataPath == "kernel" ? $", refused from non-peers {n.AdmissionDrops.ToString(inv)}" : "")}"));
+                + $"drops {n.Drops.ToString(inv)}{(n.DataPath == "kernel" ? $", refused from non-peers {n.AdmissionDrops.ToString(inv)}" : "")}"
+                + (n.LearnedMacs > 0 ? $", {n.LearnedMacs.ToString(inv)} MACs learned behind external peers" : "")));
             console.Write(Grid([
                 ("Name", info.Name), ("ID", info.ID), ("Networks", info.Networks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("Containers", info.Containers.ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Weft.DataPlane.Forwarding;
 using Weft.DataPlane.Host;
 using Weft.DataPlane.Paths;
 using Weft.DataPlane.Seams;
@@ -28,6 +29,12 @@ namespace Weft.DataPlane.Kernel;
 /// (<see cref="RtNetlinkMonitor"/>: event-driven, no polling), so an entry deleted or changed behind the agent's back is
 /// back within milliseconds. Admission (only the network's peers may send on its VNI) is not the device's: the kernel
 /// accepts any source, so the host's nftables table (<see cref="VxlanAdmission"/>) filters before the device.
+/// A network with external VTEPs (not Weft hosts) is the one exception to "nothing learned": the machines behind them are in
+/// no store, so the device learns (from admitted senders only, so only from this network's peers; static entries are never
+/// moved by learning) and does no proxy ARP (with proxy on, the kernel consumes every ARP the device would send, and the
+/// external machines' addresses have no neighbour entry to answer from). Proxy cannot be changed on a live device, so the
+/// device is made anew when a network gains its first external peer or loses its last. Learned entries are bounded by
+/// <see cref="LearnedMacs.Capacity"/> per network (the oldest beyond it are deleted) and age out after the kernel's 300 s.
 /// </summary>
 public sealed partial class KernelNetworkPath : INetworkDataPath
 {
@@ -53,15 +60,17 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
     /// The device is made in <paramref name="hostNamespace"/>, the namespace of the host's underlay (null: this process's).
     /// </summary>
     public KernelNetworkPath(
-        uint vni, int mtu, string sandbox, IPAddress underlay, ushort vxlanPort, Vtep probes, string reason, ILogger? logger = null, string? hostNamespace = null)
+        uint vni, int mtu, string sandbox, IPAddress underlay, ushort vxlanPort, Vtep probes, string reason, ILogger? logger = null, string? hostNamespace = null,
+        bool externalPeers = false)
     {
+        WithExternalPeers = externalPeers;
         _hostNamespace = hostNamespace;
         Vni = vni;
         Reason = reason;
         _sandbox = sandbox;
         _mtu = mtu;
         _device = HostNames.KernelVxlan(vni);
-        _wanted = new VxlanOptions(vni, vxlanPort, underlay, Learning: false, Proxy: true, UdpChecksum: true);
+        _wanted = new VxlanOptions(vni, vxlanPort, underlay, Learning: externalPeers, Proxy: !externalPeers, UdpChecksum: true);
         _probes = probes;
         _logger = logger ?? NullLogger.Instance;
         lock (_gate) EnsureDevice();
@@ -72,6 +81,9 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
     public uint Vni { get; }
 
     public DataPathKind Kind => DataPathKind.Kernel;
+
+    /// <summary>Whether the device was made for a network with external VTEPs (learning, no proxy ARP).</summary>
+    public bool WithExternalPeers { get; }
 
     public string Reason { get; }
 
@@ -280,7 +292,8 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
         }
         if (_plan is not { } plan) return;
 
-        var fdb = sandbox.ListFdb(_device).Where(e => e.IsSelf && e.Index == link.Index).ToList();
+        var all = sandbox.ListFdb(_device).Where(e => e.IsSelf && e.Index == link.Index).ToList();
+        var fdb = all.Where(e => !e.IsLearned).ToList();
         var written = 0;
         // Remote containers: MAC -> their host.
         var wantedMacs = plan.Remotes.ToDictionary(r => Physical(r.Mac), r => r.Host);
@@ -298,12 +311,13 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
         }
         // Flooding: one all-zeros entry per peer.
         var havePeers = fdb.Where(e => e.Mac.Equals(Zero) && e.Destination is not null).Select(e => e.Destination!).ToHashSet();
-        foreach (var peer in plan.Peers.Where(p => !havePeers.Contains(p)))
+        var peers = plan.AllPeers;
+        foreach (var peer in peers.Where(p => !havePeers.Contains(p)))
         {
             sandbox.AppendFdb(_device, Zero, peer);
             written++;
         }
-        foreach (var stale in havePeers.Where(p => !plan.Peers.Contains(p)))
+        foreach (var stale in havePeers.Where(p => !peers.Contains(p)))
         {
             DeleteQuietly(() => sandbox.DeleteFdb(_device, Zero, FdbTarget.Self, stale));
             written++;
@@ -323,6 +337,7 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
             DeleteQuietly(() => sandbox.DeleteNeighbour(_device, stale.Address));
             written++;
         }
+        TrimLearned(sandbox, all.Where(e => e.IsLearned).ToList());
         // Writes against a plan the kernel already matched: someone else changed the kernel.
         var repaired = written > 0 && ReferenceEquals(plan, _converged);
         _converged = plan;
@@ -332,6 +347,25 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
     }
 
     private NetworkPlan? _converged;
+
+    /// <summary>Keeps the learned entries within <see cref="LearnedMacs.Capacity"/>: the least recently confirmed beyond it go.</summary>
+    private void TrimLearned(RtNetlink sandbox, List<FdbEntry> learned)
+    {
+        _learned = learned.Count;
+        if (learned.Count <= LearnedMacs.Capacity) return;
+        foreach (var e in learned.OrderByDescending(e => e.UpdatedAgo ?? TimeSpan.MaxValue).Take(learned.Count - LearnedMacs.Capacity))
+        {
+            DeleteQuietly(() => sandbox.DeleteFdb(_device, e.Mac, FdbTarget.Self, e.Destination));
+            _learned--;
+            Interlocked.Increment(ref _learnedTrimmed);
+        }
+    }
+
+    private int _learned;
+    private long _learnedTrimmed;
+
+    /// <summary>MACs the device learned behind external VTEPs, as of the last convergence (0 without external peers).</summary>
+    public int LearnedMacCount() => Volatile.Read(ref _learned);
 
     private static PhysicalAddress Physical(Weft.Wire.MacAddress mac)
     {

@@ -27,6 +27,9 @@ public interface INetworkDataPath : IDisposable
 
     NetworkTraffic Traffic();
 
+    /// <summary>MACs learned behind the network's external VTEPs (0 when it has none).</summary>
+    int LearnedMacCount();
+
     /// <summary>The remote containers this path forwards to as it has them now (the kernel's entries on the kernel path).</summary>
     IReadOnlyList<RemoteContainer> Forwarding();
 

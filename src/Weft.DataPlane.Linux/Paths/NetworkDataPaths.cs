@@ -68,10 +68,15 @@ public sealed partial class NetworkDataPaths : IDisposable
         lock (_gate)
         {
             var (kind, reason) = Selection.Choose(plan.Encrypted);
-            if (_paths.TryGetValue(plan.Vni, out var path) && (path.Kind != kind || !path.Healthy))
+            var external = plan.ExternalPeers.Count > 0;
+            if (_paths.TryGetValue(plan.Vni, out var path) && (path.Kind != kind || !path.Healthy || path is KernelNetworkPath { } kernelPath && kernelPath.WithExternalPeers != external))
             {
-                LogReplacing(_logger, plan.Vni, path.Kind.ToString().ToLowerInvariant(), path.Healthy ? $"the network now takes the {kind.ToString().ToLowerInvariant()} path" : "it broke");
-                if (path.Kind != kind) path.Remove();
+                var why = !path.Healthy ? "it broke"
+                    : path.Kind != kind ? $"the network now takes the {kind.ToString().ToLowerInvariant()} path"
+                    : external ? "the network gained external peers (its device must learn and not proxy ARP, which a live vxlan device cannot change)"
+                    : "the network lost its last external peer (its device goes back to proxy ARP without learning)";
+                LogReplacing(_logger, plan.Vni, path.Kind.ToString().ToLowerInvariant(), why);
+                if (path.Kind != kind || path.Healthy) path.Remove();
                 else path.Dispose();
                 _paths.TryRemove(plan.Vni, out _);
                 path = null;
@@ -80,7 +85,7 @@ public sealed partial class NetworkDataPaths : IDisposable
             {
                 var sandbox = _host.Names.Sandbox(plan.Vni);
                 path = kind == DataPathKind.Kernel
-                    ? new KernelNetworkPath(plan.Vni, plan.Mtu, sandbox, _underlay, _vxlanPort, _vtep, reason, _loggers.CreateLogger<KernelNetworkPath>())
+                    ? new KernelNetworkPath(plan.Vni, plan.Mtu, sandbox, _underlay, _vxlanPort, _vtep, reason, _loggers.CreateLogger<KernelNetworkPath>(), externalPeers: external)
                     : new UserspaceNetworkPath(plan.Vni, plan.Mtu, sandbox, _vtep, _taps, _vxlanPort, reason, _loggers.CreateLogger<UserspaceNetworkPath>());
                 _paths[plan.Vni] = path;
                 if (path.Kind == DataPathKind.Userspace) RemoveKernelLeftover(plan.Vni, sandbox);
@@ -126,7 +131,7 @@ public sealed partial class NetworkDataPaths : IDisposable
                 return;
             }
             var kernel = _paths.Values.Where(p => p.Kind == DataPathKind.Kernel)
-                .ToDictionary(p => p.Vni, p => (IReadOnlyCollection<IPAddress>)(_plans.TryGetValue(p.Vni, out var plan) ? plan.Peers : []));
+                .ToDictionary(p => p.Vni, p => (IReadOnlyCollection<IPAddress>)(_plans.TryGetValue(p.Vni, out var plan) ? plan.AllPeers : []));
             _admission.Apply(kernel, (ushort)_vtep.LocalEndpoint.Port);
         }
     }

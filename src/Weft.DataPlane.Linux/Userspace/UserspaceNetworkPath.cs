@@ -92,11 +92,14 @@ public sealed partial class UserspaceNetworkPath : INetworkDataPath
             table.RemoveEndpoint(Vni, entry.Mac);
         foreach (var r in plan.Remotes)
             table.SetEndpoint(Vni, r.Mac, r.Address, Peer(r.Host));
-        var wantedPeers = plan.Peers.Select(Peer).ToHashSet();
+        var wantedPeers = plan.AllPeers.Select(Peer).ToHashSet();
         foreach (var peer in wantedPeers) table.AddPeer(Vni, peer);
         foreach (var peer in table.Peers(Vni).Where(p => !wantedPeers.Contains(p)))
             table.RemovePeer(Vni, peer);
+        table.SetExternalPeers(Vni, plan.ExternalPeers.Select(Peer).ToList());
     }
+
+    public int LearnedMacCount() => _vtep.Table.Learned.Count(Vni);
 
     private PeerEndpoint Peer(IPAddress host) => PeerEndpoint.From(new IPEndPoint(host, _vxlanPort));
 

@@ -21,13 +21,13 @@ public enum DropReason
     /// <summary>An outbound frame too short to be Ethernet.</summary>
     InvalidLocalFrame,
 
-    /// <summary>A unicast frame to a MAC with no forwarding entry.</summary>
+    /// <summary>A unicast frame to a MAC with no forwarding entry (on a network without external VTEPs, which get unknown unicast).</summary>
     UnknownDestination,
 
-    /// <summary>An ARP request for an address that is not a remote endpoint (local ones are answered by the bridge).</summary>
+    /// <summary>An ARP request for an address that is not a remote endpoint (local ones are answered by the bridge); on a network with external VTEPs it goes to them instead.</summary>
     ArpNotRemote,
 
-    /// <summary>ARP that is not a request (replies, gratuitous ARP): ARP never crosses the underlay.</summary>
+    /// <summary>ARP that is not a request (replies, gratuitous ARP): ARP never crosses the underlay (but to external VTEPs).</summary>
     ArpNotForwarded,
 
     /// <summary>Broadcast or multicast on a VNI that has no peers yet.</summary>

@@ -9,7 +9,9 @@ namespace Weft.DataPlane.Forwarding;
 /// The VTEP's forwarding state, per VNI: remote MAC → owning VTEP, remote IPv4 → MAC (for local ARP answers),
 /// and the set of peer VTEPs (for broadcast replication and admission). Written by the reconciler, read by the
 /// data path: lookups are lock-free and allocation-free (ConcurrentDictionary with struct keys); the peer list is
-/// an immutable array swapped on change, so flooding iterates a stable snapshot.
+/// an immutable array swapped on change, so flooding iterates a stable snapshot. Some peers may be external VTEPs (not Weft
+/// hosts): they are peers like the others, and the MACs behind them are learned from their frames (<see cref="Learned"/>)
+/// instead of being written here.
 /// </summary>
 public sealed class ForwardingTable
 {
@@ -17,7 +19,13 @@ public sealed class ForwardingTable
     private readonly ConcurrentDictionary<(uint Vni, IPv4Address Ip), MacAddress> _byIp = new();
     private readonly ConcurrentDictionary<uint, ImmutableArray<PeerEndpoint>> _peers = new();
     private readonly ConcurrentDictionary<(uint Vni, PeerEndpoint Address), byte> _peerAddresses = new();
+    private readonly ConcurrentDictionary<uint, ImmutableArray<PeerEndpoint>> _external = new();
     private readonly object _writeLock = new();
+
+    public ForwardingTable(LearnedMacs? learned = null) => Learned = learned ?? new LearnedMacs();
+
+    /// <summary>MACs learned behind external peers.</summary>
+    public LearnedMacs Learned { get; }
 
     /// <summary>Adds or replaces the entry for <paramref name="mac"/> on <paramref name="vni"/>; its VTEP becomes a peer of the VNI.</summary>
     public void SetEndpoint(uint vni, MacAddress mac, IPv4Address ip, PeerEndpoint vtep)
@@ -43,6 +51,7 @@ public sealed class ForwardingTable
         }
     }
 
+    /// <summary>The VTEP owning <paramref name="mac"/>: a container's host from the store, else an external peer it was learned behind.</summary>
     public bool TryGetVtep(uint vni, MacAddress mac, out PeerEndpoint vtep)
     {
         if (_byMac.TryGetValue((vni, mac), out var entry))
@@ -50,7 +59,39 @@ public sealed class ForwardingTable
             vtep = entry.Vtep;
             return true;
         }
-        vtep = default;
+        return Learned.TryGet(vni, mac, out vtep);
+    }
+
+    /// <summary>Whether <paramref name="mac"/> is a container known from the store (never learned over, whoever claims it).</summary>
+    public bool IsKnown(uint vni, MacAddress mac) => _byMac.ContainsKey((vni, mac));
+
+    /// <summary>
+    /// Makes <paramref name="peers"/> the external VTEPs of <paramref name="vni"/>: each becomes a peer (flooding, admission) whose
+    /// frames teach MACs; an external peer left out stops being a peer and what was learned behind it is forgotten.
+    /// </summary>
+    public void SetExternalPeers(uint vni, IReadOnlyCollection<PeerEndpoint> peers)
+    {
+        lock (_writeLock)
+        {
+            foreach (var gone in ExternalPeers(vni).Where(p => !peers.Any(w => w.SameAddress(p))))
+                RemovePeer(vni, gone);
+            foreach (var peer in peers) AddPeerLocked(vni, peer);
+            if (peers.Count == 0) _external.TryRemove(vni, out _);
+            else _external[vni] = [.. peers];
+        }
+    }
+
+    /// <summary>The external VTEPs of <paramref name="vni"/> (a stable snapshot; empty for most networks).</summary>
+    public ImmutableArray<PeerEndpoint> ExternalPeers(uint vni) => _external.TryGetValue(vni, out var peers) ? peers : ImmutableArray<PeerEndpoint>.Empty;
+
+    /// <summary>Whether <paramref name="source"/> (any port) is an external VTEP of <paramref name="vni"/>.</summary>
+    public bool IsExternalPeer(uint vni, PeerEndpoint source)
+    {
+        if (!_external.TryGetValue(vni, out var peers)) return false;
+        foreach (var peer in peers)
+        {
+            if (peer.SameAddress(source)) return true;
+        }
         return false;
     }
 
@@ -68,6 +109,8 @@ public sealed class ForwardingTable
         {
             if (!_peerAddresses.TryRemove((vni, vtep.WithPort(0)), out _)) return false;
             _peers[vni] = Peers(vni).RemoveAll(p => p.SameAddress(vtep));
+            if (_external.TryGetValue(vni, out var external)) _external[vni] = external.RemoveAll(p => p.SameAddress(vtep));
+            Learned.ForgetPeer(vni, vtep);
             foreach (var (key, _) in _byMac.Where(kv => kv.Key.Vni == vni && kv.Value.Vtep.SameAddress(vtep)).ToList())
             {
                 RemoveEndpoint(vni, key.Mac);
@@ -85,6 +128,8 @@ public sealed class ForwardingTable
             foreach (var key in _byIp.Keys.Where(k => k.Vni == vni).ToList()) _byIp.TryRemove(key, out _);
             foreach (var key in _peerAddresses.Keys.Where(k => k.Vni == vni).ToList()) _peerAddresses.TryRemove(key, out _);
             _peers.TryRemove(vni, out _);
+            _external.TryRemove(vni, out _);
+            Learned.ForgetVni(vni);
         }
     }
 

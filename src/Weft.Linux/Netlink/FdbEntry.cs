@@ -24,4 +24,10 @@ public sealed record FdbEntry(int Index, PhysicalAddress Mac, IPAddress? Destina
     public bool IsSelf => (Flags & 0x02) != 0;
 
     public bool IsMaster => (Flags & 0x04) != 0;
+
+    /// <summary>Learned from traffic (the kernel's own entry, which ages out), not written as permanent or static.</summary>
+    public bool IsLearned => (State & (Rtm.NUD_PERMANENT | Rtm.NUD_NOARP)) == 0;
+
+    /// <summary>How long ago the entry was last confirmed by a frame (NDA_CACHEINFO's ndm_updated), when the kernel says.</summary>
+    public TimeSpan? UpdatedAgo { get; init; }
 }

@@ -61,7 +61,13 @@ public sealed partial class RtNetlink
             if (body.Span[0] != Rtm.AF_BRIDGE || (index != 0 && ifIndex != index)) continue;
             var a = NetlinkAttributes.Parse(body[NdMsgSize..]);
             if (a.Mac(Rtm.NDA_LLADDR) is { } mac)
-                result.Add(new FdbEntry(ifIndex, mac, a.Address(Rtm.NDA_DST), (int)(a.U32(Rtm.NDA_MASTER) ?? 0), flags, state));
+                result.Add(new FdbEntry(ifIndex, mac, a.Address(Rtm.NDA_DST), (int)(a.U32(Rtm.NDA_MASTER) ?? 0), flags, state)
+                {
+                    // struct nda_cacheinfo { confirmed, used, updated, refcnt }: ages in USER_HZ (100 per second) ticks
+                    UpdatedAgo = a.Raw(Rtm.NDA_CACHEINFO) is { Length: >= 12 } ci
+                        ? TimeSpan.FromMilliseconds(BinaryPrimitives.ReadUInt32LittleEndian(ci.Span[8..]) * 10.0)
+                        : null,
+                });
         }
         return result;
     }

@@ -73,7 +73,7 @@ internal static class Rtm
     public const byte RTN_UNICAST = 1;
 
     // NDA_* and ndmsg values
-    public const ushort NDA_DST = 1, NDA_LLADDR = 2, NDA_MASTER = 9;
+    public const ushort NDA_DST = 1, NDA_LLADDR = 2, NDA_CACHEINFO = 3, NDA_MASTER = 9;
     public const ushort NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     public const byte NTF_SELF = 0x02, NTF_MASTER = 0x04;
 }
