@@ -28,6 +28,7 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.Contains("1500 (h1's eth0) minus the 50 bytes VXLAN adds", demo.Out); // the lab's underlay MTU, as read
         Assert.Matches(@"VNI \d+, MTU 1450, subnet", demo.Out);
         Assert.Matches(@"64 bytes from container-b \(10\.0\.0\.\d+\): icmp_seq=\d", demo.Out);
+        AssertNarratesTheDataPathInspectReports(demo.Out);
         Assert.Contains("3 packets transmitted, 3 received, 0% packet loss", demo.Out);
 
         var inspectVni = VniFromInspect().Match(demo.Out);
@@ -73,6 +74,7 @@ public sealed partial class DemoCommandTests : IDisposable
         Assert.True(inspectVni.Success, "no 'VNI n, MTU m' line from network inspect");
         Assert.Contains($"VNI {inspectVni.Groups[1].Value}   = the VNI 'network inspect' reports for app-overlay", demo.Out);
         Assert.Matches(@"inner Ethernet  02:42:0a:00:00:\w\w → 02:42:0a:00:00:\w\w   container-a → container-b", demo.Out);
+        AssertNarratesTheDataPathInspectReports(demo.Out);
         Assert.Contains($"stopped dockerd of h1", demo.Out);
 
         Assert.DoesNotContain(Namespaces(), n => n.StartsWith(_prefix + "-", StringComparison.Ordinal));
@@ -104,6 +106,27 @@ public sealed partial class DemoCommandTests : IDisposable
 
     [Fact]
     public async Task HostsOutOfRangeIsOneLine() => (await Weft("demo", "--hosts", "1")).AssertOneLineError("--hosts 1");
+
+    /// <summary>
+    /// The data-path step shows each container host's inspect (path and reason) as printed, and its explanation follows
+    /// the path printed: the lab runs weftd's default, auto, so kernel where this kernel has vxlan and nftables.
+    /// </summary>
+    private static void AssertNarratesTheDataPathInspectReports(string output)
+    {
+        var paths = new List<string>();
+        foreach (var host in new[] { "h1", "h2" })
+        {
+            var inspect = Regex.Match(output,
+                $@"\$ weft -H {host} network inspect app-overlay --format '\{{\{{\.DataPath\}}\}}: \{{\{{\.DataPathReason\}}\}}'\n(kernel|userspace): plain");
+            Assert.True(inspect.Success, $"no data path from {host}'s inspect");
+            paths.Add(inspect.Groups[1].Value);
+        }
+        Assert.Contains(paths[0] == paths[1]
+            ? $"\nh1 and h2: {Meaning(paths[0])}"
+            : $"\nh1: {Meaning(paths[0])}", output);
+
+        static string Meaning(string path) => path == "kernel" ? "the kernel's vxlan device wv" : "Weft's userspace VTEP in weftd";
+    }
 
     private static IReadOnlyList<string> Namespaces() =>
         [.. Tool.Run("ip", ["netns", "list"]).EnsureSuccess("ip netns list").StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])];

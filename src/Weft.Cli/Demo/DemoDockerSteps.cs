@@ -39,6 +39,8 @@ internal sealed class DemoDockerSteps(DemoNarrator narrator, int hosts)
         await narrator.SayAsync("Weft lists both, with the host each runs on:");
         await narrator.WeftAsync(ct, "-H", "h1", "ps");
 
+        await DemoDataPath.StepAsync(narrator, ["h1", "h2"], ct);
+
         await narrator.StepAsync("What container-a sees", "An ordinary eth0 on a plain /24; nothing about VXLAN.");
         await narrator.DockerAsync(ct, 1, "exec", DemoScenario.ContainerA, "ip", "-4", "addr", "show", "eth0");
 

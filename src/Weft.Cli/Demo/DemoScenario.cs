@@ -86,18 +86,21 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
 
         await _narrator.StepAsync("container-a on h1",
             "A Weft container is a network namespace (no image is pulled). weftd gives it eth0 with an address from the subnet,",
-            "MAC 02:42:<IPv4>, the MTU and a route, and plugs it into the network's bridge, where Weft's VTEP sits.");
+            "MAC 02:42:<IPv4>, the MTU and a route, and plugs it into the network's bridge, where the host's VTEP (VXLAN tunnel",
+            "endpoint) sits.");
         await _narrator.WeftAsync(ct, "-H", "h1", "run", "-d", "--name", ContainerA, "--network", Network);
 
         await _narrator.StepAsync("container-b on h2",
             "Another host. Each agent's reconciler learns from the cluster store where every container of the network lives",
-            "(its MAC and IP behind which host's underlay address) and programs its VTEP's forwarding table.");
+            "(its MAC and IP behind which host's underlay address) and programs its VTEP with it.");
         await _narrator.WeftAsync(ct, "-H", "h2", "run", "-d", "--name", ContainerB, "--network", Network);
         var startedB = DateTime.UtcNow;
         await _narrator.SayAsync("The agents plumb containers in the background; the demo waits (quietly retrying a one-packet ping");
         await _narrator.SayAsync("from container-a to container-b) until both are plumbed and known on both hosts:");
         var waited = await WaitUntilReachableAsync(startedB, ct);
         await _narrator.SayAsync($"({ContainerB} resolved and answered {waited.TotalSeconds:0.0} s after 'weft run' returned)");
+
+        var paths = await DemoDataPath.StepAsync(_narrator, ["h1", "h2"], ct);
 
         await _narrator.StepAsync("What container-a sees",
             "An ordinary Ethernet interface with an address on a plain /24. Nothing about VXLAN, VNIs or hosts.");
@@ -108,10 +111,7 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
             "(h1's agent learnt container-b's name and address from the cluster store):");
         await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "getent", "hosts", ContainerB);
 
-        await _narrator.StepAsync("Ping by name, across hosts",
-            "The VTEP on h1 answers container-a's ARP for container-b itself (no ARP flood crosses the wire), wraps each frame",
-            "in VXLAN with the network's VNI and sends it over UDP 4789 to h2, whose VTEP unwraps it and hands it to container-b.",
-            "To both containers this is ordinary networking: they never notice the encapsulation.");
+        await _narrator.StepAsync("Ping by name, across hosts", [.. DemoDataPath.PingExplanation("h1", paths["h1"], "h2", paths["h2"])]);
         await _narrator.WeftAsync(ct, "-H", "h1", "exec", ContainerA, "ping", "-c", "3", ContainerB);
     }
 
@@ -195,7 +195,8 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
     {
         await _narrator.StepAsync("When the physical network gets in the way",
             "A firewall that drops UDP 4789 or an underlay link with a smaller MTU breaks an overlay while the hosts still ping each other.",
-            "diagnose probes each link through the data path itself, small and full-size, and names the broken ones with the fix:");
+            "diagnose probes each link with VXLAN on the network's own VNI, UDP port and sizes, small and full-size, on either data path,",
+            "and names the broken ones with the fix:");
         await _narrator.WeftAsync(ct, "-H", "h1", "network", "diagnose", Network);
     }
 
@@ -251,7 +252,8 @@ internal sealed class DemoScenario(CliContext context, string prefix, int hosts,
         [
             ($"{weft} -H h1 exec {ContainerA} ping -c 3 {ContainerB}", "any command, inside the container"),
             ($"{weft} -H h2 exec {ContainerB} ip addr", "container-b lives on h2"),
-            ($"{weft} -H h1 network inspect {Network}", "VNI, MTU, peers, containers"),
+            ($"{weft} -H h1 network inspect {Network}", "VNI, MTU, peers, containers, data path"),
+            ($"{weft} -H h1 info", "each network's data path on h1, its packets and drops"),
             ($"{weft} -H h1 ps", "containers of the cluster"),
             ("ip netns list", $"{LabNames.NetNamespace(prefix)} is the wire, {LabNames.HostNamespace(prefix, 1)}.. the hosts"),
             ($"ip netns exec {LabNames.NetNamespace(prefix)} tcpdump -ni {LabNames.Bridge(prefix)} udp port {VxlanHeader.DefaultPort}", "watch the VXLAN traffic"),

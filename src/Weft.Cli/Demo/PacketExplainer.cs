@@ -17,7 +17,7 @@ internal static class PacketExplainer
             $"{HostName(packet.OuterIp.Source, hosts)} → {HostName(packet.OuterIp.Destination, hosts)} on the underlay, protocol {packet.OuterIp.Protocol} (UDP), ttl {packet.OuterIp.Ttl}",
             $"  outer UDP       port {packet.OuterUdp.SourcePort} → {packet.OuterUdp.DestinationPort}   " +
             (packet.OuterUdp.DestinationPort == VxlanHeader.DefaultPort ? "4789 is VXLAN's IANA port" : "the network's VXLAN port") +
-            (packet.OuterUdp.SourcePort == packet.OuterUdp.DestinationPort ? "; the sending VTEP uses it as source port too" : $"; the source port comes from a hash of the inner flow (one of {HostName(packet.OuterIp.Source, hosts)}'s VXLAN source ports), so underlay ECMP spreads flows"),
+            SourcePort(packet, network, hosts),
             $"  VXLAN           flags 0x{packet.VxlanFlags:x2} (I: VNI valid), VNI {packet.Vxlan.Vni}   " +
             (packet.Vxlan.Vni == (uint)network.Vni
                 ? $"= the VNI 'network inspect' reports for {network.Name}"
@@ -35,6 +35,20 @@ internal static class PacketExplainer
             lines.Add($"  inner ICMP      echo {(echo.IsRequest ? "request" : "reply")} id {echo.Identifier} seq {echo.Sequence}   the ping itself, untouched");
         }
         return lines;
+    }
+
+    /// <summary>
+    /// Where the outer source port comes from. <paramref name="network"/> is inspect's answer from the sending host (h1), so
+    /// its DataPath is the sender's: the kernel's vxlan device hashes the inner flow into its own port range, the userspace
+    /// VTEP into the ports <c>weft info</c> lists.
+    /// </summary>
+    private static string SourcePort(VxlanPacket packet, NetworkInspect network, int hosts)
+    {
+        var sender = HostName(packet.OuterIp.Source, hosts);
+        if (packet.OuterUdp.SourcePort == packet.OuterUdp.DestinationPort) return "; the sending VTEP uses it as source port too";
+        return network.DataPath == DemoDataPath.Kernel
+            ? $"; {sender}'s vxlan device picks the source port from a hash of the inner flow, so underlay ECMP spreads flows"
+            : $"; the source port comes from a hash of the inner flow (one of {sender}'s VXLAN source ports), so underlay ECMP spreads flows";
     }
 
     private static string HostName(IPv4Address address, int hosts)

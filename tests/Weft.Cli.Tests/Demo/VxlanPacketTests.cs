@@ -13,7 +13,7 @@ public sealed class VxlanPacketTests
     private static readonly IPv4Address B = IPv4Address.Parse("10.0.0.3");
 
     /// <summary>An echo request from A to B inside VXLAN <paramref name="vni"/> from H1 to H2, 56 data bytes like ping's.</summary>
-    private static byte[] EncapsulatedPing(uint vni)
+    internal static byte[] EncapsulatedPing(uint vni, ushort sourcePort = 4789)
     {
         const int icmpLength = IcmpEcho.Size + 56;
         const int innerLength = EthernetHeader.Size + IPv4Header.MinSize + icmpLength;
@@ -22,7 +22,7 @@ public sealed class VxlanPacketTests
         var span = frame.AsSpan();
         new EthernetHeader(MacAddress.Parse("36:78:1e:4e:66:ee"), MacAddress.Parse("92:59:04:67:5d:7c"), EtherType.IPv4).Write(span);
         new IPv4Header(H1, H2, IPv4Header.ProtocolUdp, (ushort)(IPv4Header.MinSize + udpLength)).Write(span[14..]);
-        new UdpHeader(4789, VxlanHeader.DefaultPort, udpLength).Write(span[34..]);
+        new UdpHeader(sourcePort, VxlanHeader.DefaultPort, udpLength).Write(span[34..]);
         new VxlanHeader(vni).Write(span[42..]);
         new EthernetHeader(MacAddress.FromIPv4(B), MacAddress.FromIPv4(A), EtherType.IPv4).Write(span[50..]);
         new IPv4Header(A, B, IPv4Header.ProtocolIcmp, IPv4Header.MinSize + icmpLength).Write(span[64..]);
