@@ -11,7 +11,7 @@ namespace Weft.Lab.Tests;
 /// FDB entries repaired when deleted behind Weft's back, a weftd killed with SIGKILL under a steady ping (nothing lost, the
 /// device adopted by the restarted agent), and VXLAN from addresses that are not peers of the VNI dropped before the device.
 /// </summary>
-public sealed class KernelPathTests(KernelPathLab lab) : IClassFixture<KernelPathLab>
+public sealed partial class KernelPathTests(KernelPathLab lab) : IClassFixture<KernelPathLab>
 {
     [RootFact("ip", "ping")]
     public void Kernel_and_userspace_hosts_carry_one_network_and_inspect_names_each_hosts_path()

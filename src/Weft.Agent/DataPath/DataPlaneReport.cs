@@ -32,6 +32,7 @@ public static class DataPlaneReport
             }).ToList(),
             Offloads = features is null ? "" : features.Requested ? features.ToString() : $"{features} (off: {OffloadSettings.EnvironmentVariable}=off)",
             SourcePorts = underlay?.SourcePorts.ToList() ?? [],
+            PathFailures = paths.PathFailures,
             Encapsulated = counters.Encapsulated,
             Decapsulated = counters.Decapsulated,
             ArpAnswered = counters.ArpAnswered,

@@ -42,6 +42,7 @@ public sealed partial class HostReconciler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.ControlChanged += InterruptWatch; // joined or left: read the new store at once
+        paths.PathBroke += _ => InterruptWatch(); // a network's path broke (its TAP reader failed): rebuild it now
         while (!stoppingToken.IsCancellationRequested)
         {
             try

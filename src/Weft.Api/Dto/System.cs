@@ -57,6 +57,9 @@ public sealed record DataPlaneInfo
     public long ArpAnswered { get; init; }
     public long FloodedCopies { get; init; }
     public Dictionary<string, long> Drops { get; init; } = new();
+    /// <summary>Times a network's data path broke on its own since the agent started (e.g. a TAP reader failed); each was rebuilt.</summary>
+    public long PathFailures { get; init; }
+
     public List<ForwardingEntry> Forwarding { get; init; } = new();
 
     /// <summary>The key rings of this host's encrypted networks (epochs and fingerprints, never keys).</summary>

@@ -89,6 +89,8 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
 
     public bool Healthy => !_monitor.IsCompleted || _stop.IsCancellationRequested;
 
+    public event Action<uint>? Broke;
+
     public int MaxProbeLength => _probes.MaxProbeLength;
 
     /// <summary>Entries (and devices) found changed or missing behind the agent's back and written again.</summary>
@@ -205,6 +207,7 @@ public sealed partial class KernelNetworkPath : INetworkDataPath
         catch (Exception e)
         {
             LogWatchFailed(_logger, Vni, e);
+            _ = Task.Run(() => Broke?.Invoke(Vni)); // once this task has completed, so Healthy is false when the owner looks
         }
     }
 

@@ -22,6 +22,9 @@ public interface INetworkDataPath : IDisposable
     /// <summary>False once the path broke (e.g. its TAP reader failed): the owner replaces it.</summary>
     bool Healthy { get; }
 
+    /// <summary>Raised (with the VNI, on whatever thread noticed) once <see cref="Healthy"/> turned false, so the owner need not wait for its next pass.</summary>
+    event Action<uint>? Broke;
+
     /// <summary>Converges forwarding entries and peers to <paramref name="plan"/>. Idempotent; writes only what differs.</summary>
     void Apply(NetworkPlan plan);
 

@@ -76,6 +76,7 @@ public sealed partial class NetworkDataPaths : IDisposable
                     : external ? "the network gained external peers (its device must learn and not proxy ARP, which a live vxlan device cannot change)"
                     : "the network lost its last external peer (its device goes back to proxy ARP without learning)";
                 LogReplacing(_logger, plan.Vni, path.Kind.ToString().ToLowerInvariant(), why);
+                path.Broke -= OnBroke;
                 if (path.Kind != kind || path.Healthy) path.Remove();
                 else path.Dispose();
                 _paths.TryRemove(plan.Vni, out _);
@@ -88,6 +89,7 @@ public sealed partial class NetworkDataPaths : IDisposable
                     ? new KernelNetworkPath(plan.Vni, plan.Mtu, sandbox, _underlay, _vxlanPort, _vtep, reason, _loggers.CreateLogger<KernelNetworkPath>(), externalPeers: external)
                     : new UserspaceNetworkPath(plan.Vni, plan.Mtu, sandbox, _vtep, _taps, _vxlanPort, reason, _loggers.CreateLogger<UserspaceNetworkPath>());
                 _paths[plan.Vni] = path;
+                path.Broke += OnBroke;
                 if (path.Kind == DataPathKind.Userspace) RemoveKernelLeftover(plan.Vni, sandbox);
             }
             path.Apply(plan);
@@ -102,6 +104,23 @@ public sealed partial class NetworkDataPaths : IDisposable
         if (netlink.FindLink(HostNames.KernelVxlan(vni)) is not null) netlink.DeleteLink(HostNames.KernelVxlan(vni));
     }
 
+    /// <summary>
+    /// Raised (with the VNI) when a network's path broke on its own, e.g. its TAP reader failed: the owner should run a pass
+    /// (<see cref="Ensure"/> rebuilds it) now rather than at its next resync.
+    /// </summary>
+    public event Action<uint>? PathBroke;
+
+    private void OnBroke(uint vni)
+    {
+        Interlocked.Increment(ref _rebuildsWanted);
+        PathBroke?.Invoke(vni);
+    }
+
+    private long _rebuildsWanted;
+
+    /// <summary>How many times a network's path broke on its own since start (each is rebuilt).</summary>
+    public long PathFailures => Interlocked.Read(ref _rebuildsWanted);
+
     /// <summary>Removes the paths of every network not in <paramref name="vnis"/> (they left this host).</summary>
     public void Retain(IReadOnlySet<uint> vnis)
     {
@@ -109,6 +128,7 @@ public sealed partial class NetworkDataPaths : IDisposable
         {
             foreach (var (vni, path) in _paths.Where(p => !vnis.Contains(p.Key)).ToList())
             {
+                path.Broke -= OnBroke;
                 path.Remove();
                 _paths.TryRemove(vni, out _);
                 _plans.TryRemove(vni, out _);

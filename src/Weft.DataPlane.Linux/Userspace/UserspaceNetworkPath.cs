@@ -75,6 +75,8 @@ public sealed partial class UserspaceNetworkPath : INetworkDataPath
 
     public bool Healthy => _healthy;
 
+    public event Action<uint>? Broke;
+
     public int MaxProbeLength => _vtep.MaxProbeLength;
 
     private void OnDeviceFailed(uint vni, IFrameDevice device)
@@ -82,6 +84,7 @@ public sealed partial class UserspaceNetworkPath : INetworkDataPath
         if (vni != Vni || !ReferenceEquals(device, _device)) return;
         _healthy = false;
         LogUnhealthy(_logger, Vni);
+        Broke?.Invoke(Vni);
     }
 
     public void Apply(NetworkPlan plan)
@@ -136,6 +139,6 @@ public sealed partial class UserspaceNetworkPath : INetworkDataPath
         _vtep.Table.RemoveVni(Vni);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "network VNI {Vni}: its TAP reader stopped; the data path is rebuilt at the next reconcile pass")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "network VNI {Vni}: its TAP reader stopped; the data path is rebuilt now")]
     private static partial void LogUnhealthy(ILogger logger, uint vni);
 }
