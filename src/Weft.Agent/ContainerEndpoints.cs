@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -5,7 +6,6 @@ using Weft.Api;
 using Weft.Agent.DataPath;
 using Weft.Api.Dto;
 using Weft.DataPlane.Host;
-using Weft.Linux.Namespaces;
 using Weft.Control.Errors;
 using Weft.Control.Model;
 using Weft.Control.Services;
@@ -69,11 +69,11 @@ internal static class ContainerEndpoints
             return Results.NoContent();
         });
 
-        app.MapPost("/containers/{id}/exec", (string id, ExecRequest request, AgentState state, CancellationToken ct) =>
-            ExecAsync(id, request, state, options, ct));
+        app.MapPost("/containers/{id}/exec", (string id, ExecRequest request, AgentState state, IServiceProvider services, CancellationToken ct) =>
+            ExecAsync(id, request, state, options, services, ct));
     }
 
-    private static async Task<ExecResult> ExecAsync(string id, ExecRequest request, AgentState state, AgentOptions options, CancellationToken ct)
+    private static async Task<ExecResult> ExecAsync(string id, ExecRequest request, AgentState state, AgentOptions options, IServiceProvider services, CancellationToken ct)
     {
         var container = await state.Control.Endpoints.InspectContainerAsync(id, ct);
         if (container.Host != options.NodeName)
@@ -88,8 +88,9 @@ internal static class ContainerEndpoints
         {
             throw new NotAvailableException($"exec {container.Name}: this agent runs without a data path (--data-path off), so '{string.Join(' ', request.Cmd)}' has no container namespace to run in");
         }
-        var ns = new HostNames(options.NetnsPrefix).Container(container.Name);
-        if (!NetworkNamespace.Exists(ns))
+        var host = services.GetRequiredService<HostDataPath>();
+        var ns = host.Names.Container(container.Name);
+        if (!host.ContainerNamespaceExists(container.Name))
         {
             throw new WeftConflictException($"exec {container.Name}: its network namespace {ns} is not there yet; try again in a moment, or see the agent's log");
         }

@@ -180,7 +180,7 @@ public sealed partial class HostReconciler(
                 IPv4Address.Parse(e.IPv4Address), e.PrefixLength, local.Network.Mtu);
             var key = (e.Id, e.ContainerName, local.Network.Vni, local.Interface);
             // Idempotent, but a few netlink calls: once per process, or again if the container's namespace vanished.
-            if (!_attached.Contains(key) || !Weft.Linux.Namespaces.NetworkNamespace.Exists(dataPath.Names.Container(e.ContainerName)))
+            if (!_attached.Contains(key) || !dataPath.ContainerNamespaceExists(e.ContainerName))
                 dataPath.AttachContainer(attachment);
             wanted.Add(key);
         }
@@ -224,7 +224,7 @@ public sealed partial class HostReconciler(
         foreach (var ns in dataPath.ContainerNamespaces().Where(n => !wantedNamespaces.Contains(n)))
         {
             dns.Remove(ns);
-            Weft.Linux.Namespaces.NetworkNamespace.DeleteIfExists(ns);
+            dataPath.DeleteContainerNamespace(ns);
         }
 
         // Networks this host no longer takes part in.

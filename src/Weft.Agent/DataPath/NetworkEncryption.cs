@@ -25,12 +25,13 @@ using Weft.Control.Reconcile;
 using Weft.Control.Services;
 using Weft.Control.Store;
 using Weft.DataPlane;
+using Weft.DataPlane.Paths;
 using Weft.DataPlane.Sealing;
 
 namespace Weft.Agent.DataPath;
 
 /// <summary>This host's key rings of encrypted networks, kept in step with the cluster's key metadata.</summary>
-public sealed partial class NetworkEncryption(AgentState state, AgentOptions options, Vtep vtep, ILogger<NetworkEncryption> logger) : IDisposable
+public sealed partial class NetworkEncryption(AgentState state, AgentOptions options, NetworkDataPaths paths, ILogger<NetworkEncryption> logger) : IDisposable
 {
     /// <summary>The nonce counter's state file under the data directory.</summary>
     public const string NonceFileName = "seal-nonce";
@@ -56,7 +57,7 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
                 entry = new RingEntry(new KeyRing(Sender()), network.Vni);
                 _rings[network.Id] = entry;
             }
-            vtep.SetEncryption(network.Vni, entry.Ring); // replaces the ring of a gone network that had this VNI
+            paths.SetEncryption(network.Vni, entry.Ring); // replaces the ring of a gone network that had this VNI
             DropReplaced(network);
 
             var meta = await store.GetAsync(Keys.KeyMeta(network.Id), cancellationToken);
@@ -113,7 +114,7 @@ public sealed partial class NetworkEncryption(AgentState state, AgentOptions opt
     private void Drop(string networkId)
     {
         var entry = _rings[networkId];
-        vtep.ClearEncryption(entry.Vni, entry.Ring); // only if the VTEP still holds this ring, not a newer network's on that VNI
+        paths.ClearEncryption(entry.Vni, entry.Ring); // only if the VTEP still holds this ring, not a newer network's on that VNI
         entry.Ring.Dispose(); // its confirmation stays: a new ring confirms again after its fresh fetch
         _rings.Remove(networkId);
     }

@@ -193,6 +193,12 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
         }
     }
 
+    /// <summary>Whether the namespace of container <paramref name="container"/> exists (named by <see cref="HostNames.Container"/>).</summary>
+    public bool ContainerNamespaceExists(string container) => NetworkNamespace.Exists(Names.Container(container));
+
+    /// <summary>Deletes a container namespace found by <see cref="ContainerNamespaces"/> (its veths go with it); gone already is fine.</summary>
+    public void DeleteContainerNamespace(string namespaceName) => NetworkNamespace.DeleteIfExists(namespaceName);
+
     /// <summary>Namespaces of containers this agent made (by name prefix), whether or not it still tracks them.</summary>
     public IReadOnlyList<string> ContainerNamespaces() =>
         NetworkNamespace.List().Where(n => n.StartsWith(Names.Container(""), StringComparison.Ordinal)).ToList();

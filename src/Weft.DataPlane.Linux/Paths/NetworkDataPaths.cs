@@ -105,6 +105,15 @@ public sealed partial class NetworkDataPaths : IDisposable
     }
 
     /// <summary>
+    /// Gives encrypted network <paramref name="vni"/> its key ring. Encrypted networks always run on the userspace VTEP (the
+    /// kernel here has no ESP or WireGuard), which seals and opens with it; replaces the ring of a gone network that had the VNI.
+    /// </summary>
+    public void SetEncryption(uint vni, Sealing.KeyRing ring) => _vtep.SetEncryption(vni, ring);
+
+    /// <summary>Takes <paramref name="ring"/> off <paramref name="vni"/>, only if that VNI still holds this ring (not a newer network's).</summary>
+    public void ClearEncryption(uint vni, Sealing.KeyRing ring) => _vtep.ClearEncryption(vni, ring);
+
+    /// <summary>
     /// Raised (with the VNI) when a network's path broke on its own, e.g. its TAP reader failed: the owner should run a pass
     /// (<see cref="Ensure"/> rebuilds it) now rather than at its next resync.
     /// </summary>

@@ -4,6 +4,9 @@ using Weft.Control.Reconcile;
 using Weft.Control.Services;
 using Weft.Control.Store;
 using Weft.DataPlane;
+using Weft.DataPlane.Host;
+using Weft.DataPlane.Paths;
+using Weft.DataPlane.Userspace;
 using Weft.DataPlane.Sealing;
 
 namespace Weft.Agent.Tests.DataPath;
@@ -27,7 +30,9 @@ public sealed class NetworkEncryptionTests : IAsyncLifetime
         _store = new SqliteClusterStore(Path.Combine(_directory, "store.db"));
         _state = new AgentState(options, _store, new ControlPlaneOptions(), NullLogger<AgentState>.Instance);
         _vtep = new Vtep(new SilentUnderlay());
-        _encryption = new NetworkEncryption(_state, options, _vtep, NullLogger<NetworkEncryption>.Instance);
+        var paths = new NetworkDataPaths(new DataPathSelection(DataPathMode.Userspace, false, "not probed (a unit test)"),
+            new HostDataPath(new HostNames("wtest")), _vtep, new TapFactory(), System.Net.IPAddress.Parse("198.51.100.1"), 4789, admission: null);
+        _encryption = new NetworkEncryption(_state, options, paths, NullLogger<NetworkEncryption>.Instance);
         return Task.CompletedTask;
     }
 
