@@ -29,7 +29,13 @@ internal static class DtoMapping
             Driver = network.Driver,
             IPAM = new IpamInfo
             {
-                Config = [.. network.Subnets.Select(s => new IpamConfig { Subnet = s.Subnet, Gateway = s.Gateway, IPRange = s.IpRange })],
+                Config = [.. network.Subnets.Select(s => new IpamConfig
+                {
+                    Subnet = s.Subnet,
+                    Gateway = s.Gateway,
+                    IPRange = s.IpRange,
+                    AuxiliaryAddresses = s.AuxiliaryAddresses is { Count: > 0 } aux ? new Dictionary<string, string>(aux) : null,
+                })],
             },
             Internal = network.Internal,
             Attachable = network.Attachable,
@@ -44,6 +50,7 @@ internal static class DtoMapping
             Labels = new Dictionary<string, string>(network.Labels),
             Peers = [.. attached.Select(e => e.Host).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
                 .Select(host => new NetworkPeer { Name = host, IP = nodesByName.TryGetValue(host, out var node) ? node.UnderlayAddress : "" })],
+            ExternalPeers = [.. network.ExternalPeers],
             Vni = network.Vni,
             Mtu = network.Mtu,
             Encrypted = network.Encrypted,

@@ -10,7 +10,10 @@ using ControlNetworkRequest = Weft.Control.Services.NetworkCreateRequest;
 
 namespace Weft.Agent;
 
-/// <summary><c>/networks</c>: create, list, inspect, remove, connect, disconnect — Docker's routes over the control plane — and Weft's rotate-key.</summary>
+/// <summary>
+/// <c>/networks</c>: create, list, inspect, remove, connect, disconnect — Docker's routes over the control plane — and Weft's
+/// rotate-key, diagnose and external peers.
+/// </summary>
 internal static class NetworkEndpoints
 {
     public static void MapNetworks(this IEndpointRouteBuilder app)
@@ -30,6 +33,7 @@ internal static class NetworkEndpoints
                 Subnet = config?.Subnet,
                 Gateway = config?.Gateway,
                 IpRange = config?.IPRange,
+                AuxAddresses = config?.AuxiliaryAddresses ?? [],
                 Options = request.Options ?? [],
                 Labels = request.Labels ?? [],
                 Internal = request.Internal,
@@ -62,6 +66,21 @@ internal static class NetworkEndpoints
         {
             var network = await state.Control.Networks.InspectAsync(id, ct);
             await state.RotateKeyAsync(network, ct);
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
+                await KeyMetaAsync(state, network, ct));
+        });
+
+        // Weft: an external VTEP joins the network as a peer (weft network peer add), or leaves it (weft network peer rm).
+        app.MapPost("/networks/{id}/peers", async (string id, NetworkPeerRequest request, AgentState state, CancellationToken ct) =>
+        {
+            var network = await state.Control.Networks.AddPeerAsync(id, request.Address, ct);
+            return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
+                await KeyMetaAsync(state, network, ct));
+        });
+
+        app.MapDelete("/networks/{id}/peers/{address}", async (string id, string address, AgentState state, CancellationToken ct) =>
+        {
+            var network = await state.Control.Networks.RemovePeerAsync(id, address, ct);
             return DtoMapping.Network(network, await state.Control.Endpoints.ListAsync(network.Id, ct), await NodesByName(state, ct),
                 await KeyMetaAsync(state, network, ct));
         });

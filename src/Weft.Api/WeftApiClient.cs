@@ -58,6 +58,19 @@ public sealed class WeftApiClient : IDisposable
         return await ReadAsync(response, WeftApiJsonContext.Default.NetworkInspect, ct);
     }
 
+    /// <summary>Weft: adds an external VTEP (its underlay IPv4 address) as a peer of a network; returns the network as inspect shows it.</summary>
+    public Task<NetworkInspect> AddNetworkPeerAsync(string idOrName, string address, CancellationToken ct = default) =>
+        PostAsync($"networks/{Uri.EscapeDataString(idOrName)}/peers", new NetworkPeerRequest { Address = address },
+            WeftApiJsonContext.Default.NetworkPeerRequest, WeftApiJsonContext.Default.NetworkInspect, ct);
+
+    /// <summary>Weft: removes an external VTEP peer from a network; returns the network as inspect shows it.</summary>
+    public async Task<NetworkInspect> RemoveNetworkPeerAsync(string idOrName, string address, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete,
+            $"networks/{Uri.EscapeDataString(idOrName)}/peers/{Uri.EscapeDataString(address)}"), ct);
+        return await ReadAsync(response, WeftApiJsonContext.Default.NetworkInspect, ct);
+    }
+
     /// <summary>Weft: probes the overlay links from the host this client talks to, to every other host of the network.</summary>
     public async Task<NetworkDiagnosis> DiagnoseNetworkAsync(string idOrName, CancellationToken ct = default)
     {

@@ -12,6 +12,7 @@ namespace Weft.Api;
 [JsonSerializable(typeof(NetworkCreateResponse))]
 [JsonSerializable(typeof(NetworkConnectRequest))]
 [JsonSerializable(typeof(NetworkDisconnectRequest))]
+[JsonSerializable(typeof(NetworkPeerRequest))]
 [JsonSerializable(typeof(ContainerCreateRequest))]
 [JsonSerializable(typeof(ContainerCreateResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]

@@ -146,6 +146,48 @@ public sealed class AgentApiTests : AgentTestBase
     }
 
     [Fact]
+    public async Task ExternalPeersAreAddedAndRemovedThroughTheClient()
+    {
+        await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "bridged", Options = new() { ["peers"] = "198.51.100.50" } });
+        Assert.Equal(["198.51.100.50", "198.51.100.51"], (await Client.AddNetworkPeerAsync("bridged", "198.51.100.51")).ExternalPeers);
+        Assert.Equal(["198.51.100.50", "198.51.100.51"], (await Client.AddNetworkPeerAsync("bridged", "198.51.100.51")).ExternalPeers);
+        var afterRemove = await Client.RemoveNetworkPeerAsync("bridged", "198.51.100.50");
+        Assert.Equal(["198.51.100.51"], afterRemove.ExternalPeers);
+        Assert.Equal("198.51.100.51", afterRemove.Options["peers"]);
+        Assert.Equal(["198.51.100.51"], (await Client.InspectNetworkAsync("bridged")).ExternalPeers);
+
+        var notPeer = await Assert.ThrowsAsync<WeftApiException>(() => Client.RemoveNetworkPeerAsync("bridged", "198.51.100.9"));
+        Assert.Equal((HttpStatusCode.NotFound, "198.51.100.9 is not a peer of network bridged: its peers are 198.51.100.51"), (notPeer.StatusCode, notPeer.Message));
+        var noNetwork = await Assert.ThrowsAsync<WeftApiException>(() => Client.AddNetworkPeerAsync("nope", "198.51.100.9"));
+        Assert.Equal(HttpStatusCode.NotFound, noNetwork.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuxiliaryAddressesAreShownAndKeptFromContainers()
+    {
+        await Client.CreateNetworkAsync(new NetworkCreateRequest
+        {
+            Name = "aux",
+            IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.9.0.0/24", AuxiliaryAddresses = new() { ["router"] = "10.9.0.2" } }] },
+        });
+        Assert.Equal(new Dictionary<string, string> { ["router"] = "10.9.0.2" }, (await Client.InspectNetworkAsync("aux")).IPAM.Config[0].AuxiliaryAddresses);
+
+        await Client.CreateContainerAsync("c1", Run("aux"));
+        Assert.Equal("10.9.0.3", (await Client.InspectContainerAsync("c1")).NetworkSettings.Networks["aux"].IPAddress);
+        var taken = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateContainerAsync("c2", Run("aux", "10.9.0.2")));
+        Assert.Equal((HttpStatusCode.Conflict, "address 10.9.0.2 is reserved as auxiliary address 'router' of network aux: pick another address"),
+            (taken.StatusCode, taken.Message));
+
+        var outside = await Assert.ThrowsAsync<WeftApiException>(() => Client.CreateNetworkAsync(new NetworkCreateRequest
+        {
+            Name = "bad",
+            IPAM = new IpamInfo { Config = [new IpamConfig { Subnet = "10.8.0.0/24", AuxiliaryAddresses = new() { ["ext"] = "10.10.0.5" } }] },
+        }));
+        Assert.Equal((HttpStatusCode.BadRequest, "aux-address ext=10.10.0.5 is outside subnet 10.8.0.0/24 of network bad: pick an address inside it"),
+            (outside.StatusCode, outside.Message));
+    }
+
+    [Fact]
     public async Task RemovingANetworkWithContainersIsAConflict()
     {
         await Client.CreateNetworkAsync(new NetworkCreateRequest { Name = "busy" });

@@ -69,9 +69,43 @@ public sealed class WireFormatTests : AgentTestBase
         var (status, network) = await RequestAsync("GET", "/networks/n");
         Assert.Equal(200, status);
         Assert.Equal(["Name", "Id", "Created", "Scope", "Driver", "EnableIPv6", "IPAM", "Internal", "Attachable", "Ingress", "Containers",
-            "Options", "Labels", "Peers", "Vni", "Mtu", "Encrypted", "EncryptionAlgorithm", "KeyEpoch", "DataPath", "DataPathReason"], network.EnumerateObject().Select(p => p.Name));
+            "Options", "Labels", "Peers", "ExternalPeers", "Vni", "Mtu", "Encrypted", "EncryptionAlgorithm", "KeyEpoch", "DataPath", "DataPathReason"], network.EnumerateObject().Select(p => p.Name));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", network.GetProperty("Created").GetString());
         Assert.Equal("""[{"Subnet":"10.0.0.0/24","Gateway":"10.0.0.1"}]""", network.GetProperty("IPAM").GetProperty("Config").GetRawText());
+        Assert.Equal("[]", network.GetProperty("ExternalPeers").GetRawText());
+    }
+
+    [Fact]
+    public async Task AuxiliaryAddressesAndExternalPeersUseDockersAndWeftsNames()
+    {
+        var (created, _) = await RequestAsync("POST", "/networks/create",
+            """{"Name":"n","Options":{"peers":"192.0.2.10"},"IPAM":{"Config":[{"Subnet":"10.9.0.0/24","AuxiliaryAddresses":{"router":"10.9.0.2"}}]}}""");
+        Assert.Equal(201, created);
+        var (_, network) = await RequestAsync("GET", "/networks/n");
+        Assert.Equal("""[{"Subnet":"10.9.0.0/24","Gateway":"10.9.0.1","AuxiliaryAddresses":{"router":"10.9.0.2"}}]""",
+            network.GetProperty("IPAM").GetProperty("Config").GetRawText());
+        Assert.Equal("""["192.0.2.10"]""", network.GetProperty("ExternalPeers").GetRawText());
+    }
+
+    [Fact]
+    public async Task PeerRoutesTakeAnAddressAndAnswerWithTheNetwork()
+    {
+        Assert.Equal(201, (await RequestAsync("POST", "/networks/create", """{"Name":"n"}""")).Status);
+        var (added, afterAdd) = await RequestAsync("POST", "/networks/n/peers", """{"Address":"192.0.2.10"}""");
+        Assert.Equal((200, """["192.0.2.10"]"""), (added, afterAdd.GetProperty("ExternalPeers").GetRawText()));
+        Assert.Equal("192.0.2.10", afterAdd.GetProperty("Options").GetProperty("peers").GetString());
+
+        var (removed, afterRemove) = await RequestAsync("DELETE", "/networks/n/peers/192.0.2.10");
+        Assert.Equal((200, "[]"), (removed, afterRemove.GetProperty("ExternalPeers").GetRawText()));
+
+        var (notPeer, error) = await RequestAsync("DELETE", "/networks/n/peers/192.0.2.10");
+        Assert.Equal((404, "192.0.2.10 is not a peer of network n: it has no peers"), (notPeer, error.GetProperty("message").GetString()));
+        var (bad, badError) = await RequestAsync("POST", "/networks/n/peers", """{"Address":"224.0.0.1"}""");
+        Assert.Equal(400, bad);
+        Assert.StartsWith("invalid peer address: 224.0.0.1 is a multicast address", badError.GetProperty("message").GetString());
+        var (noAddress, noAddressError) = await RequestAsync("POST", "/networks/n/peers", "{}");
+        Assert.Equal(400, noAddress);
+        Assert.StartsWith("bad request body", noAddressError.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -23,6 +23,26 @@ public sealed class NetworkCreateCliTests : CliAgentTestBase
     }
 
     [Fact]
+    public async Task AuxAddressesAreReadBackByInspectAndMalformedOnesNameThemselves()
+    {
+        var create = await Weft("network", "create", "--subnet", "10.9.0.0/24", "--aux-address", "router=10.9.0.2", "--aux-address", "ext=10.9.0.50", "aux");
+        Assert.Equal((0, ""), (create.ExitCode, create.Err));
+        Assert.Equal("{\"router\":\"10.9.0.2\",\"ext\":\"10.9.0.50\"}\n", await Inspect("aux", "{{range .IPAM.Config}}{{json .AuxiliaryAddresses}}{{end}}"));
+
+        (await Weft("network", "create", "--subnet", "10.8.0.0/24", "--aux-address", "router", "n")).AssertOneLineError(
+            "--aux-address \"router\": expected NAME=VALUE with both parts, like --aux-address router=10.1.0.2");
+        (await Weft("network", "create", "--subnet", "10.8.0.0/24", "--aux-address", "=10.8.0.2", "n")).AssertOneLineError(
+            "--aux-address \"=10.8.0.2\": expected NAME=VALUE with both parts");
+        (await Weft("network", "create", "--subnet", "10.8.0.0/24", "--aux-address", "r=10.8.0.2", "--aux-address", "r=10.8.0.3", "n")).AssertOneLineError(
+            "--aux-address r was given twice (10.8.0.2, 10.8.0.3): give each name once");
+        (await Weft("network", "create", "--aux-address", "r=10.8.0.2", "n")).AssertOneLineError(
+            "--aux-address needs a --subnet to belong to; add --subnet CIDR");
+        (await Weft("network", "create", "--subnet", "10.8.0.0/24", "--aux-address", "r=10.8.0.300", "n")).AssertOneLineError(
+            "aux-address r=10.8.0.300 is not an IPv4 address: give an address inside subnet 10.8.0.0/24");
+        Assert.Equal("aux\n", (await Weft("network", "ls", "--format", "{{.Name}}")).Out);
+    }
+
+    [Fact]
     public async Task ATakenVniIsRefused()
     {
         Assert.Equal(0, (await Weft("network", "create", "--opt", "vni=7000", "first")).ExitCode);

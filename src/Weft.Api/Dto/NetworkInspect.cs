@@ -21,6 +21,13 @@ public sealed record NetworkInspect
     public Dictionary<string, string> Labels { get; init; } = [];
     public List<NetworkPeer> Peers { get; init; } = [];
 
+    /// <summary>
+    /// Weft: underlay IPv4 addresses of VTEPs outside the cluster that take part in this network (a Linux vxlan device, Open
+    /// vSwitch, a hardware switch), from <c>--opt peers=</c> and <c>weft network peer add</c>. <see cref="Peers"/> lists the
+    /// Weft hosts.
+    /// </summary>
+    public List<string> ExternalPeers { get; init; } = [];
+
     /// <summary>Weft: the VXLAN network identifier.</summary>
     public int Vni { get; init; }
 
@@ -65,6 +72,10 @@ public sealed record IpamConfig
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Gateway { get; init; }
+
+    /// <summary>Addresses of the subnet kept from containers, by name (Docker's <c>--aux-address</c>); left out when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? AuxiliaryAddresses { get; init; }
 }
 
 public sealed record NetworkContainer

@@ -22,6 +22,12 @@ public sealed record NetworkCreateResponse
     public string Warning { get; set; } = "";
 }
 
+/// <summary>Body of Weft's <c>POST /networks/{id}/peers</c>: the underlay IPv4 address of an external VTEP to add.</summary>
+public sealed record NetworkPeerRequest
+{
+    public required string Address { get; init; }
+}
+
 /// <summary>Body of <c>POST /networks/{id}/connect</c>.</summary>
 public sealed record NetworkConnectRequest
 {

@@ -5,7 +5,10 @@ using Weft.Templates;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft network create|ls|inspect|rm|connect|disconnect</c>, flags as docker's; and Weft's <c>rotate-key</c>.</summary>
+/// <summary>
+/// <c>weft network create|ls|inspect|rm|connect|disconnect</c>, flags as docker's; and Weft's <c>rotate-key</c>,
+/// <c>diagnose</c> and <c>peer</c> (<see cref="NetworkPeerCommands"/>).
+/// </summary>
 internal static class NetworkCommands
 {
     public static readonly string[] SupportedDrivers = ["overlay"];
@@ -21,6 +24,7 @@ internal static class NetworkCommands
         network.Subcommands.Add(Disconnect(context));
         network.Subcommands.Add(RotateKey(context));
         network.Subcommands.Add(Diagnose(context));
+        network.Subcommands.Add(NetworkPeerCommands.Create(context));
         return network;
     }
 
@@ -31,11 +35,15 @@ internal static class NetworkCommands
         var subnet = new Option<string[]>("--subnet") { Description = "Subnet in CIDR form, e.g. 10.1.0.0/24" };
         var gateway = new Option<string[]>("--gateway") { Description = "Gateway for the subnet" };
         var ipRange = new Option<string[]>("--ip-range") { Description = "Allocate container addresses from this sub-range" };
-        var opt = new Option<string[]>("--opt", "-o") { Description = "Driver option k=v (encrypted, encryption-rotation=DURATION, vni=N, mtu=N)" };
+        var auxAddress = new Option<string[]>("--aux-address") { Description = "Auxiliary address NAME=IP of the subnet, kept from containers (repeatable)" };
+        var opt = new Option<string[]>("--opt", "-o")
+        {
+            Description = "Driver option k=v (encrypted, encryption-rotation=DURATION, vni=N, mtu=N, peers=IP[,IP…] of external VTEPs)",
+        };
         var label = new Option<string[]>("--label") { Description = "Label k=v" };
         var isInternal = new Option<bool>("--internal") { Description = "Restrict external access to the network" };
         var attachable = new Option<bool>("--attachable") { Description = "Allow manual container attachment" };
-        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipRange, opt, label, isInternal, attachable };
+        var command = new Command("create", "Create a network") { name, driver, subnet, gateway, ipRange, auxAddress, opt, label, isInternal, attachable };
         context.Handle(command, async (parse, ct) =>
         {
             var driverName = parse.GetValue(driver)!;
@@ -49,7 +57,8 @@ internal static class NetworkCommands
                 Driver = driverName,
                 Internal = parse.GetValue(isInternal),
                 Attachable = parse.GetValue(attachable),
-                IPAM = Ipam(parse.GetValue(subnet) ?? [], parse.GetValue(gateway) ?? [], parse.GetValue(ipRange) ?? []),
+                IPAM = Ipam(parse.GetValue(subnet) ?? [], parse.GetValue(gateway) ?? [], parse.GetValue(ipRange) ?? [],
+                    KeyValues.ParseNamed(parse.GetValue(auxAddress), "--aux-address", "router=10.1.0.2")),
                 Options = KeyValues.Parse(parse.GetValue(opt), "--opt"),
                 Labels = KeyValues.Parse(parse.GetValue(label), "--label"),
             };
@@ -64,8 +73,9 @@ internal static class NetworkCommands
     /// <summary>
     /// Docker pairs each --gateway / --ip-range with the --subnet containing it; a Weft network has exactly one subnet (the
     /// API refuses more), so this takes one --subnet with at most one --gateway and --ip-range, and says so otherwise.
+    /// Auxiliary addresses belong to the subnet too (the agent checks they lie inside it).
     /// </summary>
-    private static IpamInfo? Ipam(string[] subnets, string[] gateways, string[] ranges)
+    private static IpamInfo? Ipam(string[] subnets, string[] gateways, string[] ranges, Dictionary<string, string> auxAddresses)
     {
         if (subnets.Length > 1)
         {
@@ -80,11 +90,27 @@ internal static class NetworkCommands
         }
         if (subnets.Length == 0)
         {
+            if (auxAddresses.Count > 0)
+            {
+                throw new CliException("--aux-address needs a --subnet to belong to; add --subnet CIDR");
+            }
             return gateways.Length > 0 || ranges.Length > 0
                 ? throw new CliException("--gateway and --ip-range need a --subnet to belong to; add --subnet CIDR")
                 : null;
         }
-        return new IpamInfo { Config = [new IpamConfig { Subnet = subnets[0], Gateway = gateways.FirstOrDefault(), IPRange = ranges.FirstOrDefault() }] };
+        return new IpamInfo
+        {
+            Config =
+            [
+                new IpamConfig
+                {
+                    Subnet = subnets[0],
+                    Gateway = gateways.FirstOrDefault(),
+                    IPRange = ranges.FirstOrDefault(),
+                    AuxiliaryAddresses = auxAddresses.Count > 0 ? auxAddresses : null,
+                },
+            ],
+        };
     }
 
     private static Command Ls(CliContext context)

@@ -8,7 +8,7 @@ namespace Weft.Control.Ipam;
 /// Hands out container addresses. Design note: every address is a key <c>ipam/&lt;networkId&gt;/&lt;ip&gt;</c> created with a
 /// create-only compare-and-swap, so the store (SQLite or etcd) is the single arbiter and an address is never given twice,
 /// whichever host asks. Automatic allocation takes the lowest free address of the ip-range (or subnet), skipping the
-/// network and broadcast addresses and the gateway; on a lost race it moves to the next candidate. A fixed address must be
+/// network and broadcast addresses, the gateway and the subnet's auxiliary addresses; on a lost race it moves to the next candidate. A fixed address must be
 /// inside the subnet (as in Docker it may lie outside the ip-range, which only bounds automatic allocation).
 /// </summary>
 public sealed class AddressAllocator(IClusterStore store)
@@ -20,6 +20,7 @@ public sealed class AddressAllocator(IClusterStore store)
         var subnet = Ipv4Cidr.Parse(config.Subnet, "subnet");
         var gateway = Ipv4.Parse(config.Gateway, "gateway");
         var value = ModelJson.Serialize(claim);
+        var auxiliary = AuxiliaryAddresses.ByAddress(config);
 
         if (fixedAddress is not null)
         {
@@ -33,6 +34,11 @@ public sealed class AddressAllocator(IClusterStore store)
             if (address == gateway)
             {
                 throw new WeftConflictException($"address {fixedAddress} is the gateway of network {network.Name}: pick another address");
+            }
+
+            if (auxiliary.TryGetValue(address, out var auxName))
+            {
+                throw new WeftConflictException($"address {fixedAddress} is reserved as auxiliary address '{auxName}' of network {network.Name}: pick another address");
             }
 
             if (await store.CompareAndSwapAsync(Keys.Address(network.Id, fixedAddress), 0, value, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -58,7 +64,7 @@ public sealed class AddressAllocator(IClusterStore store)
         for (ulong candidate = range.Network; candidate <= range.Last; candidate++)
         {
             var address = (uint)candidate;
-            if (address == subnet.Network || address == subnet.Last || address == gateway || taken.Contains(address))
+            if (address == subnet.Network || address == subnet.Last || address == gateway || auxiliary.ContainsKey(address) || taken.Contains(address))
             {
                 continue;
             }

@@ -22,7 +22,10 @@ public sealed record Network
     /// <summary>MTU of container interfaces on this network.</summary>
     public required int Mtu { get; init; }
 
-    /// <summary>Driver options exactly as the user passed them (e.g. "encrypted" -> "").</summary>
+    /// <summary>
+    /// Driver options exactly as the user passed them (e.g. "encrypted" -> ""), except "peers", which always holds
+    /// <see cref="ExternalPeers"/> comma-joined (and is absent when there are none).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 
     /// <summary>True when traffic is sealed (AEAD) between hosts; from the "encrypted" option.</summary>
@@ -30,6 +33,19 @@ public sealed record Network
 
     /// <summary>Key rotation interval for encrypted networks (from "encryption-rotation"); null = the data plane's default.</summary>
     public TimeSpan? EncryptionRotation { get; init; }
+
+    /// <summary>
+    /// Underlay IPv4 addresses (normalised dotted quads, in the order added) of VTEPs outside the cluster that take part in
+    /// this network: a Linux vxlan device, Open vSwitch, a hardware switch. From the "peers" option and <c>weft network peer</c>.
+    /// A record stored before peers existed has no "externalPeers"; the source-generated reader then sets null, which reads as none.
+    /// </summary>
+    public IReadOnlyList<string> ExternalPeers
+    {
+        get => _externalPeers;
+        init => _externalPeers = value ?? [];
+    }
+
+    private readonly IReadOnlyList<string> _externalPeers = [];
 
     public bool Internal { get; init; }
 

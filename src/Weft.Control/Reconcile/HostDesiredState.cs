@@ -2,8 +2,13 @@ using Weft.Control.Model;
 
 namespace Weft.Control.Reconcile;
 
-/// <summary>A network this host takes part in (it has at least one local container on it).</summary>
-public sealed record DesiredNetwork(string Id, string Name, uint Vni, int Mtu, string Gateway, int PrefixLength, bool Encrypted);
+/// <summary>
+/// A network this host takes part in (it has at least one local container on it). <see cref="ExternalPeers"/> are the
+/// underlay IPv4 addresses of VTEPs outside the cluster on it (<see cref="Network.ExternalPeers"/>), which the data path
+/// floods to and learns from like the network's Weft hosts.
+/// </summary>
+public sealed record DesiredNetwork(string Id, string Name, uint Vni, int Mtu, string Gateway, int PrefixLength, bool Encrypted,
+    IReadOnlyList<string> ExternalPeers);
 
 /// <summary>A container of this host on one network, with the interface name it gets inside the container (Weft's own containers only).</summary>
 public sealed record DesiredLocalEndpoint(Endpoint Endpoint, DesiredNetwork Network, string Interface);
@@ -77,6 +82,6 @@ public sealed record HostDesiredState(
     {
         var subnet = network.Subnets[0];
         var prefix = int.Parse(subnet.Subnet[(subnet.Subnet.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return new DesiredNetwork(network.Id, network.Name, (uint)network.Vni, network.Mtu, subnet.Gateway, prefix, network.Encrypted);
+        return new DesiredNetwork(network.Id, network.Name, (uint)network.Vni, network.Mtu, subnet.Gateway, prefix, network.Encrypted, network.ExternalPeers);
     }
 }

@@ -14,6 +14,9 @@ public sealed record NetworkCreateRequest
 
     public string? IpRange { get; init; }
 
+    /// <summary>Auxiliary addresses of the subnet, name -> IPv4 (Docker's <c>--aux-address</c>); checked once the subnet is known.</summary>
+    public IReadOnlyDictionary<string, string> AuxAddresses { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Weft.Control.Errors;
 using Weft.Control.Ipam;
 
@@ -14,16 +15,23 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
     public const string VniKey = "vni";
     public const string MtuKey = "mtu";
     public const string EncryptionRotationKey = "encryption-rotation";
+    public const string PeersKey = "peers";
     public const int MinMtu = 68;
     public const int MaxMtu = 65535;
 
-    public static IReadOnlyList<string> Known { get; } = [EncryptedKey, VniKey, MtuKey, EncryptionRotationKey];
+    public static IReadOnlyList<string> Known { get; } = [EncryptedKey, VniKey, MtuKey, EncryptionRotationKey, PeersKey];
+
+    /// <summary>External VTEPs from "peers=IP[,IP…]", in the order given, duplicates collapsed; empty when not given.</summary>
+    public IReadOnlyList<IPAddress> Peers { get; init; } = [];
+
+    private const string PeersHint = "expected IPv4 addresses of VTEPs, comma-separated, like 192.0.2.10,192.0.2.11";
 
     public static NetworkOptions Parse(IReadOnlyDictionary<string, string> options)
     {
         var encrypted = false;
         int? vni = null, mtu = null;
         TimeSpan? rotation = null;
+        IReadOnlyList<IPAddress> peers = [];
         foreach (var (key, value) in options)
         {
             switch (key)
@@ -55,6 +63,9 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
                         ? d
                         : throw Invalid(key, value, "expected a positive duration like 12h, 30m or 1h30m");
                     break;
+                case PeersKey:
+                    peers = ParsePeers(value);
+                    break;
                 default:
                     throw new WeftInvalidArgumentException($"unknown option '{key}': known options are {string.Join(", ", Known)}; pass one of them as --opt KEY[=VALUE] or leave it out");
             }
@@ -65,7 +76,30 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
             throw new WeftInvalidArgumentException($"option {EncryptionRotationKey} needs an encrypted network: add --opt {EncryptedKey}");
         }
 
-        return new NetworkOptions(encrypted, vni, mtu, rotation);
+        return new NetworkOptions(encrypted, vni, mtu, rotation) { Peers = peers };
+    }
+
+    /// <summary>"192.0.2.10,192.0.2.11": at least one address, each an external VTEP's (<see cref="ExternalPeerAddress"/>).</summary>
+    private static List<IPAddress> ParsePeers(string value)
+    {
+        var peers = new List<IPAddress>();
+        foreach (var item in value.Split(','))
+        {
+            var text = item.Trim();
+            if (text.Length == 0)
+            {
+                throw Invalid(PeersKey, value, $"an address is missing between commas; {PeersHint}");
+            }
+
+            if (!ExternalPeerAddress.TryParse(text, out var address, out var problem))
+            {
+                throw Invalid(PeersKey, text, $"{problem}; {PeersHint}");
+            }
+
+            if (!peers.Contains(address)) peers.Add(address);
+        }
+
+        return peers;
     }
 
     /// <summary>A flag option: no value or "true" is on, "false" is off.</summary>

@@ -9,8 +9,9 @@ namespace Weft.Control.Services;
 /// <summary>
 /// Networks: create, list, inspect, remove. Every uniqueness rule is a compare-and-swap in the store (name, VNI, subnet),
 /// so two agents creating networks at once cannot break them; a create that fails half-way releases what it claimed.
+/// External VTEP peers are kept by <see cref="AddPeerAsync"/> and <see cref="RemovePeerAsync"/> (NetworkService.Peers.cs).
 /// </summary>
-public sealed class NetworkService
+public sealed partial class NetworkService
 {
     public const string OverlayDriver = "overlay";
 
@@ -41,6 +42,8 @@ public sealed class NetworkService
         }
 
         var options = NetworkOptions.Parse(request.Options);
+        var peers = options.Peers.Select(ExternalPeerAddress.Format).ToList();
+        await RefuseClusterHostsAsync(peers, cancellationToken).ConfigureAwait(false);
         var id = Ids.New();
         if (!await _store.CompareAndSwapAsync(Keys.NetworkName(request.Name), 0, Encoding.UTF8.GetBytes(id), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -56,6 +59,7 @@ public sealed class NetworkService
                 ? await _subnets.TransferAsync(reservation, id, request.Name, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false)
                 : await _subnets.ClaimAsync(id, request.Name, request.Subnet, request.Gateway, request.IpRange, cancellationToken).ConfigureAwait(false);
             subnetClaimed = true;
+            subnet = subnet with { AuxiliaryAddresses = AuxiliaryAddresses.Validate(request.AuxAddresses, subnet, request.Name) };
             var network = new Network
             {
                 Id = id,
@@ -64,7 +68,8 @@ public sealed class NetworkService
                 Vni = vni.Value,
                 Subnets = [subnet],
                 Mtu = options.Mtu ?? (_options.DefaultMtu - (options.Encrypted ? _options.EncryptionOverhead : 0)),
-                Options = new Dictionary<string, string>(request.Options),
+                Options = WithPeersOption(request.Options, peers),
+                ExternalPeers = peers,
                 Encrypted = options.Encrypted,
                 EncryptionRotation = options.EncryptionRotation,
                 Internal = request.Internal,

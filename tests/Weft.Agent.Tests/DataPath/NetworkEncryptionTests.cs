@@ -54,7 +54,7 @@ public sealed class NetworkEncryptionTests : IAsyncLifetime
             Options = new Dictionary<string, string> { [NetworkOptions.EncryptedKey] = "", [NetworkOptions.VniKey] = Vni.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         });
         await _state.Control.Endpoints.CreateAsync(name, "c-" + name, "h1", newContainer: true);
-        return new DesiredNetwork(network.Id, network.Name, Vni, 1400, "10.0.0.1", 24, Encrypted: true);
+        return new DesiredNetwork(network.Id, network.Name, Vni, 1400, "10.0.0.1", 24, Encrypted: true, ExternalPeers: []);
     }
 
     private async Task PassAsync(params DesiredNetwork[] networks)

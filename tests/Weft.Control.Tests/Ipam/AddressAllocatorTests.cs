@@ -20,6 +20,42 @@ public sealed class AddressAllocatorTests
 
     private static AddressClaim For(string name) => new(Ids.New(), name);
 
+    private static Network WithAux(Network network, Dictionary<string, string> aux) =>
+        network with { Subnets = [network.Subnets[0] with { AuxiliaryAddresses = aux }] };
+
+    [Fact]
+    public async Task Automatic_allocation_skips_auxiliary_addresses()
+    {
+        await using var store = TestStores.InMemory();
+        var ipam = new AddressAllocator(store);
+        var net = WithAux(Net("10.0.0.0/24", "10.0.0.1"), new() { ["router"] = "10.0.0.2", ["ext"] = "10.0.0.4" });
+        var got = new List<string>();
+        for (var i = 0; i < 3; i++) got.Add(Ipv4.Format(await ipam.AllocateAsync(net, For($"c{i}"))));
+        Assert.Equal(["10.0.0.3", "10.0.0.5", "10.0.0.6"], got);
+    }
+
+    [Fact]
+    public async Task A_fixed_address_that_is_auxiliary_is_refused_naming_it()
+    {
+        await using var store = TestStores.InMemory();
+        var ipam = new AddressAllocator(store);
+        var net = WithAux(Net("10.0.0.0/24", "10.0.0.1"), new() { ["router"] = "10.0.0.2" });
+        var e = await Assert.ThrowsAsync<WeftConflictException>(() => ipam.AllocateAsync(net, For("a"), "10.0.0.2"));
+        Assert.Equal("address 10.0.0.2 is reserved as auxiliary address 'router' of network app-overlay: pick another address", e.Message);
+        Assert.Empty(await ipam.ListAsync(net.Id));
+        Assert.Equal("10.0.0.3", Ipv4.Format(await ipam.AllocateAsync(net, For("a"), "10.0.0.3")));
+    }
+
+    [Fact]
+    public async Task A_range_of_only_auxiliary_addresses_is_full()
+    {
+        await using var store = TestStores.InMemory();
+        var ipam = new AddressAllocator(store);
+        var net = WithAux(Net("10.0.1.0/24", "10.0.1.1", "10.0.1.4/31"), new() { ["a"] = "10.0.1.4", ["b"] = "10.0.1.5" });
+        var e = await Assert.ThrowsAsync<WeftConflictException>(() => ipam.AllocateAsync(net, For("c")));
+        Assert.StartsWith("no free address left in 10.0.1.4/31 on network app-overlay", e.Message);
+    }
+
     [Fact]
     public async Task Hands_out_the_lowest_free_address_after_the_gateway_and_reuses_released_ones()
     {

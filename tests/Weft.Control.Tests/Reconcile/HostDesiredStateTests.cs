@@ -37,6 +37,16 @@ public class HostDesiredStateTests
     }
 
     [Fact]
+    public void A_joined_network_carries_its_external_peers()
+    {
+        var bridged = App with { ExternalPeers = ["192.0.2.10", "192.0.2.11"] };
+        var h1 = HostDesiredState.Compute("h1", new[] { bridged, Db }, new[] { Ep("e1", "container-a", bridged, "h1", "10.0.0.2", 1), Ep("e2", "db", Db, "h1", "10.0.1.2", 2) }, Nodes);
+        Assert.Equal([4096u, 4097u], h1.Networks.Select(n => n.Vni));
+        Assert.Equal(["192.0.2.10", "192.0.2.11"], h1.Networks[0].ExternalPeers);
+        Assert.Empty(h1.Networks[1].ExternalPeers);
+    }
+
+    [Fact]
     public void A_container_on_two_networks_gets_eth0_and_eth1_and_sees_names_of_both()
     {
         var endpoints = new[]

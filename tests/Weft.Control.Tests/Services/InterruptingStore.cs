@@ -4,7 +4,8 @@ namespace Weft.Control.Tests.Services;
 
 /// <summary>
 /// A real store with a hook run before each put (to fail a write, as a crash between two writes would, or to cancel the
-/// caller while a write is under way); every other operation goes straight to the inner store.
+/// caller while a write is under way) and one before each compare-and-swap (to let another writer slip in between a read
+/// and its swap); every other operation goes straight to the inner store.
 /// </summary>
 internal sealed class InterruptingStore(IClusterStore inner) : IClusterStore
 {
@@ -23,8 +24,14 @@ internal sealed class InterruptingStore(IClusterStore inner) : IClusterStore
 
     public Task<IReadOnlyList<KeyValue>> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 
-    public Task<bool> CompareAndSwapAsync(string key, long expectedModRevision, ReadOnlyMemory<byte> value, long lease = 0, CancellationToken cancellationToken = default) =>
-        inner.CompareAndSwapAsync(key, expectedModRevision, value, lease, cancellationToken);
+    /// <summary>Runs before each compare-and-swap with its key.</summary>
+    public Func<string, Task>? BeforeCompareAndSwap { get; set; }
+
+    public async Task<bool> CompareAndSwapAsync(string key, long expectedModRevision, ReadOnlyMemory<byte> value, long lease = 0, CancellationToken cancellationToken = default)
+    {
+        if (BeforeCompareAndSwap is { } hook) await hook(key);
+        return await inner.CompareAndSwapAsync(key, expectedModRevision, value, lease, cancellationToken);
+    }
 
     public Task<bool> DeleteAsync(string key, long? expectedModRevision = null, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(key, expectedModRevision, cancellationToken);

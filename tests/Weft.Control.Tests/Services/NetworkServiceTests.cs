@@ -72,7 +72,7 @@ public sealed partial class NetworkServiceTests : ControlPlaneFixture
     [InlineData("mtu", "10", "mtu 10 is out of range: use 68..65535")]
     [InlineData("encryption-rotation", "soon", "invalid value 'soon' for option encryption-rotation: expected a positive duration like 12h, 30m or 1h30m")]
     [InlineData("encryption-rotation", "12h", "option encryption-rotation needs an encrypted network: add --opt encrypted")]
-    [InlineData("encrypt", "", "unknown option 'encrypt': known options are encrypted, vni, mtu, encryption-rotation; pass one of them as --opt KEY[=VALUE] or leave it out")]
+    [InlineData("encrypt", "", "unknown option 'encrypt': known options are encrypted, vni, mtu, encryption-rotation, peers; pass one of them as --opt KEY[=VALUE] or leave it out")]
     public async Task Bad_options_are_refused_with_what_to_do(string key, string value, string message)
     {
         var e = await Assert.ThrowsAsync<WeftInvalidArgumentException>(() => Create("n", options: new() { [key] = value }));
