@@ -216,7 +216,10 @@ public sealed partial class HostReconciler(
                 .Select(r => new RemoteContainer(MacAddress.Parse(r.MacAddress), IPv4Address.Parse(r.IPv4Address), IPAddress.Parse(r.UnderlayAddress)))
                 .ToList();
             var peers = remotes.Select(r => r.Host).Distinct().ToList();
-            paths.Ensure(new NetworkPlan(network.Vni, network.Mtu, network.Encrypted, remotes, peers));
+            paths.Ensure(new NetworkPlan(network.Vni, network.Mtu, network.Encrypted, remotes, peers)
+            {
+                ExternalPeers = network.ExternalPeers.Select(IPAddress.Parse).ToList(),
+            });
         }
 
         // Containers removed meanwhile (also while this agent was down): their namespaces go, and the veths with them.

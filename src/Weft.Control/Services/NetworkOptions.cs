@@ -19,6 +19,10 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
     public const int MinMtu = 68;
     public const int MaxMtu = 65535;
 
+    /// <summary>Why an encrypted network has no external peers.</summary>
+    public const string ExternalPeersNeedPlain =
+        "external VTEPs cannot be peers of an encrypted network: they cannot open Weft's sealed datagrams, and plaintext to them would defeat the encryption; use a plain network for them";
+
     public static IReadOnlyList<string> Known { get; } = [EncryptedKey, VniKey, MtuKey, EncryptionRotationKey, PeersKey];
 
     /// <summary>External VTEPs from "peers=IP[,IP…]", in the order given, duplicates collapsed; empty when not given.</summary>
@@ -69,6 +73,11 @@ public sealed record NetworkOptions(bool Encrypted, int? Vni, int? Mtu, TimeSpan
                 default:
                     throw new WeftInvalidArgumentException($"unknown option '{key}': known options are {string.Join(", ", Known)}; pass one of them as --opt KEY[=VALUE] or leave it out");
             }
+        }
+
+        if (encrypted && peers.Count > 0)
+        {
+            throw new WeftInvalidArgumentException(ExternalPeersNeedPlain);
         }
 
         if (rotation is not null && !encrypted)

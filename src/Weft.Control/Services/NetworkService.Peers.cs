@@ -16,6 +16,7 @@ public sealed partial class NetworkService
     {
         var peer = ExternalPeerAddress.Format(ExternalPeerAddress.Parse(address));
         var network = await InspectAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+        if (network.Encrypted) throw new WeftInvalidArgumentException($"network {network.Name} is encrypted: {NetworkOptions.ExternalPeersNeedPlain}");
         await RefuseClusterHostsAsync([peer], cancellationToken).ConfigureAwait(false);
         return await UpdatePeersAsync(network, current => current.ExternalPeers.Contains(peer) ? null : [.. current.ExternalPeers, peer], cancellationToken)
             .ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Weft.Control.Errors;
 using Weft.Control.Model;
+using Weft.Control.Services;
 
 namespace Weft.Control.Tests.Services;
 
@@ -22,6 +23,19 @@ public sealed class NetworkServicePeersTests : ControlPlaneFixture
         Assert.Equal(["192.0.2.10", "192.0.2.11"], read.ExternalPeers);
         Assert.Equal("192.0.2.10,192.0.2.11", read.Options["peers"]);
         Assert.Equal(created.ExternalPeers, read.ExternalPeers);
+    }
+
+    [Fact]
+    public async Task An_encrypted_network_takes_no_external_peers_at_create_or_later()
+    {
+        var e = await Assert.ThrowsAsync<WeftInvalidArgumentException>(() => Create("n1", options: new() { ["peers"] = "192.0.2.10", ["encrypted"] = "" }));
+        Assert.Equal(NetworkOptions.ExternalPeersNeedPlain, e.Message);
+        Assert.Empty(await Plane.Networks.ListAsync());
+
+        await Create("n2", options: new() { ["encrypted"] = "" });
+        var later = await Assert.ThrowsAsync<WeftInvalidArgumentException>(() => Plane.Networks.AddPeerAsync("n2", "192.0.2.10"));
+        Assert.StartsWith("network n2 is encrypted: external VTEPs cannot be peers", later.Message);
+        Assert.Empty((await Stored("n2")).ExternalPeers);
     }
 
     [Fact]
