@@ -73,9 +73,8 @@ internal static partial class AgentServices
         services.AddSingleton(selection);
         services.AddSingleton(provider =>
         {
-            var port = selection.UsesKernel ? 0 : options.VxlanPort; // the kernel's vxlan sockets own the VXLAN port
-            var socket = new UdpUnderlay(null, underlay, port, offloads, options.SourcePorts);
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.DataPath");
+            var socket = selection.UsesKernel ? BindBesideKernel(underlay, offloads, options, logger) : new UdpUnderlay(null, underlay, options.VxlanPort, offloads, options.SourcePorts);
             LogDataPathMode(logger, selection.Describe());
             if (offloads.Enabled && !(socket.Features.UdpSegmentation && socket.Features.UdpGro)) LogUdpOffloadsMissing(logger, socket.Features.ToString());
             LogDataPathFeatures(logger, socket.Features.ToString(), offloads.Enabled ? "on" : $"off ({OffloadSettings.EnvironmentVariable})");
@@ -99,6 +98,27 @@ internal static partial class AgentServices
         services.AddSingleton<NetworkEncryption>();
         services.AddSingleton<HostReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
+    }
+
+    /// <summary>
+    /// The userspace VTEP's socket on a host whose kernel owns the VXLAN port: on the port it had before a restart
+    /// (<see cref="VtepPort"/>), so the admission table that steers to it stays right, else on a free one.
+    /// </summary>
+    private static UdpUnderlay BindBesideKernel(IPAddress underlay, OffloadSettings offloads, AgentOptions options, ILogger logger)
+    {
+        var remembered = VtepPort.Remembered(options.DataDir);
+        UdpUnderlay socket;
+        try
+        {
+            socket = new UdpUnderlay(null, underlay, remembered, offloads, options.SourcePorts);
+        }
+        catch (Weft.Linux.LinuxException) when (remembered != 0)
+        {
+            LogVtepPortTaken(logger, remembered);
+            socket = new UdpUnderlay(null, underlay, 0, offloads, options.SourcePorts);
+        }
+        VtepPort.Remember(options.DataDir, socket.LocalEndpoint.Port);
+        return socket;
     }
 
     /// <summary>
@@ -155,6 +175,9 @@ internal static partial class AgentServices
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "underlay MTU unknown for {Address} ({Reason}): assuming {Mtu}, so new networks get MTU {NetworkMtu}; check --underlay-address")]
     private static partial void LogUnderlayMtuUnknown(ILogger logger, string address, string reason, int mtu, int networkMtu);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the userspace VTEP's port {Port} of the last run is taken now; listening on a free one (encrypted networks and probes reach it once the first reconcile pass rewrites the admission table)")]
+    private static partial void LogVtepPortTaken(ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "data path {Mode}")]
     private static partial void LogDataPathMode(ILogger logger, string mode);
