@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Weft.Agent.Cni;
 using Weft.Agent.DataPath;
 using Weft.Agent.Docker;
 using Weft.DataPlane;
@@ -97,6 +98,7 @@ internal static partial class AgentServices
         services.AddSingleton<ContainerDns>();
         services.AddSingleton<NetworkEncryption>();
         services.AddSingleton<HostReconciler>();
+        services.AddSingleton<Cni.CniAttachments>();
         services.AddHostedService(provider => provider.GetRequiredService<HostReconciler>());
     }
 
@@ -147,6 +149,7 @@ internal static partial class AgentServices
         app.MapNetworks();
         app.MapContainers(options);
         app.MapCluster();
+        app.MapCni();
         if (DockerPluginSocket(options) is not null) app.MapDockerPlugin();
     }
 

@@ -147,6 +147,18 @@ public sealed class WeftApiClient : IDisposable
         }
     }
 
+    /// <summary>CNI ADD: weftd gives the runtime's namespace an interface on the network and says what it made.</summary>
+    public Task<CniAttachment> CniAddAsync(CniRequest request, CancellationToken ct = default) =>
+        PostAsync("cni/add", request, WeftApiJsonContext.Default.CniRequest, WeftApiJsonContext.Default.CniAttachment, ct);
+
+    /// <summary>CNI CHECK: the attachment as weftd made it, or an error saying what changed.</summary>
+    public Task<CniAttachment> CniCheckAsync(CniRequest request, CancellationToken ct = default) =>
+        PostAsync("cni/check", request, WeftApiJsonContext.Default.CniRequest, WeftApiJsonContext.Default.CniAttachment, ct);
+
+    /// <summary>CNI DEL: removes what ADD made; succeeds when there is nothing (left) to remove.</summary>
+    public Task CniDelAsync(CniRequest request, CancellationToken ct = default) =>
+        SendAsync(Post("cni/del", request, WeftApiJsonContext.Default.CniRequest), ct);
+
     private static HttpRequestMessage Post<T>(string path, T body, JsonTypeInfo<T> type) =>
         new(HttpMethod.Post, path) { Content = JsonContent.Create(body, type) };
 

@@ -7,6 +7,8 @@ namespace Weft.Api;
 
 /// <summary>Source-generated JSON for every DTO; property names are the C# names, which are Docker's.</summary>
 [JsonSerializable(typeof(NetworkInspect))]
+[JsonSerializable(typeof(CniRequest))]
+[JsonSerializable(typeof(CniAttachment))]
 [JsonSerializable(typeof(List<NetworkInspect>))]
 [JsonSerializable(typeof(NetworkCreateRequest))]
 [JsonSerializable(typeof(NetworkCreateResponse))]

@@ -44,4 +44,7 @@ public static class EndpointRuntimes
 
     /// <summary>Docker's network plugin: weftd hands dockerd a veth that dockerd moves into its container.</summary>
     public const string Docker = "docker";
+
+    /// <summary>A CNI runtime (podman, containerd, CRI-O) through <c>weft-cni</c>: weftd plugs the namespace the runtime made.</summary>
+    public const string Cni = "cni";
 }

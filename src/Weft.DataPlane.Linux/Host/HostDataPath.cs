@@ -96,6 +96,75 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
     }
 
     /// <summary>
+    /// Plugs a container whose namespace a runtime made (CNI) into its network's bridge: a veth made in the network's sandbox
+    /// (its end on the bridge) whose other end goes straight into <see cref="NamespaceAttachment.Namespace"/> as
+    /// <see cref="NamespaceAttachment.Interface"/>, with the MAC, MTU and address, up, and <c>lo</c> up. Idempotent: an
+    /// interface already there is set right, a sandbox end left by a crash is replaced. Throws naming the namespace when it
+    /// does not exist.
+    /// </summary>
+    public void AttachIntoNamespace(NamespaceAttachment attachment)
+    {
+        lock (_lock)
+        {
+            var sandbox = Names.Sandbox(attachment.Vni);
+            var port = HostNames.SandboxPort(attachment.EndpointId);
+            if (!NetworkNamespace.Exists(sandbox))
+                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
+            using var inContainer = RtNetlink.Open(attachment.Namespace);
+            using var inSandbox = RtNetlink.Open(sandbox);
+            inContainer.SetUp("lo");
+            if (inContainer.FindLink(attachment.Interface) is null || inSandbox.FindLink(port) is null)
+            {
+                if (inSandbox.FindLink(port) is not null) inSandbox.DeleteLink(port);
+                if (inContainer.FindLink(attachment.Interface) is not null) inContainer.DeleteLink(attachment.Interface);
+                inSandbox.CreateVeth(port, attachment.Interface, peerNamespace: attachment.Namespace);
+                LogNamespaceAttached(_logger, attachment.Namespace, attachment.Interface, attachment.Address.ToString(), attachment.Vni);
+            }
+            inSandbox.SetMtu(port, attachment.Mtu);
+            inSandbox.SetMaster(port, HostNames.Bridge);
+            inSandbox.SetUp(port);
+            inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
+            inContainer.SetMtu(attachment.Interface, attachment.Mtu);
+            var address = attachment.Address.ToIPAddress();
+            if (!inContainer.ListAddresses(attachment.Interface).Any(a => a.Address.Equals(address)))
+                inContainer.AddAddress(attachment.Interface, address, attachment.PrefixLength);
+            inContainer.SetUp(attachment.Interface);
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="attachment"/> as it is in the kernel now (CNI's CHECK), or null when the interface is
+    /// in its namespace, up, with its MAC, MTU and address, and its sandbox end is on the bridge.
+    /// </summary>
+    public string? CheckNamespace(NamespaceAttachment attachment)
+    {
+        lock (_lock)
+        {
+            if (!NetworkNamespace.Exists(attachment.Namespace)) return $"namespace {attachment.Namespace} does not exist";
+            using var inContainer = RtNetlink.Open(attachment.Namespace);
+            var link = inContainer.FindLink(attachment.Interface);
+            if (link is null) return $"{attachment.Interface} is missing in {attachment.Namespace}";
+            if (!link.IsAdminUp) return $"{attachment.Interface} is down";
+            if (link.Mtu != attachment.Mtu) return $"{attachment.Interface} has MTU {link.Mtu}, not {attachment.Mtu}";
+            var mac = PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-'));
+            if (!mac.Equals(link.Mac)) return $"{attachment.Interface} has MAC {link.Mac}, not {attachment.Mac}";
+            var address = attachment.Address.ToIPAddress();
+            if (!inContainer.ListAddresses(attachment.Interface).Any(a => a.Address.Equals(address) && a.PrefixLength == attachment.PrefixLength))
+                return $"{attachment.Interface} lacks {attachment.Address}/{attachment.PrefixLength}";
+            var sandbox = Names.Sandbox(attachment.Vni);
+            if (!NetworkNamespace.Exists(sandbox)) return $"the network's sandbox {sandbox} is gone";
+            using var inSandbox = RtNetlink.Open(sandbox);
+            var port = inSandbox.FindLink(HostNames.SandboxPort(attachment.EndpointId));
+            var bridge = inSandbox.FindLink(HostNames.Bridge);
+            if (port is null || bridge is null || port.MasterIndex != bridge.Index) return $"{attachment.Interface}'s other end is not on the network's bridge";
+            return null;
+        }
+    }
+
+    /// <summary>Takes a namespace attachment away (its sandbox end, and the interface with it, wherever it is); true if there was one.</summary>
+    public bool DetachFromNamespace(string endpointId, uint vni) => DetachHandOff(endpointId, vni);
+
+    /// <summary>
     /// Plugs a runtime's container into its network's bridge the way Docker's plugin API wants it: a veth whose sandbox end
     /// is on the bridge and whose other end, <see cref="HandOffAttachment.HostInterface"/>, waits in this host's namespace
     /// with the container's MAC and the network's MTU for the runtime to move it into its container. A leftover of an
@@ -223,6 +292,9 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
 
     [LoggerMessage(Level = LogLevel.Information, Message = "veth {Interface} with {Address} on VNI {Vni} made for a runtime to move into its container")]
     private static partial void LogHandedOff(ILogger logger, string @interface, string address, uint vni);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Interface} in {Namespace} attached with {Address} on VNI {Vni}")]
+    private static partial void LogNamespaceAttached(ILogger logger, string @namespace, string @interface, string address, uint vni);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "container {Container} attached with {Address} on VNI {Vni}")]
     private static partial void LogContainerAttached(ILogger logger, string container, string address, uint vni);

@@ -127,10 +127,15 @@ public static class NetworkNamespace
         return new NamespaceHandle(fd, "this process's");
     }
 
-    /// <summary>Validates a namespace name the way iproute2 does (a plain file name) and returns its path.</summary>
+    /// <summary>
+    /// Validates a namespace name the way iproute2 does (a plain file name) and returns its path under /run/netns. An
+    /// absolute path (a runtime's namespace, e.g. CNI's <c>CNI_NETNS</c>: <c>/run/netns/…</c> or <c>/proc/PID/ns/net</c>)
+    /// stands for itself, so every operation here also takes a namespace a runtime made wherever it made it.
+    /// </summary>
     public static string PathOf(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (name.StartsWith('/') && !name.Contains('\0') && Path.IsPathFullyQualified(name)) return name;
         if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\0') || name.Length > 255)
             throw new ArgumentException($"network namespace name '{name}' is not a valid file name", nameof(name));
         return Path.Combine(Directory, name);
