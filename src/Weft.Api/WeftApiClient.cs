@@ -159,6 +159,10 @@ public sealed class WeftApiClient : IDisposable
     public Task CniDelAsync(CniRequest request, CancellationToken ct = default) =>
         SendAsync(Post("cni/del", request, WeftApiJsonContext.Default.CniRequest), ct);
 
+    /// <summary>CNI GC: removes this host's CNI attachments on the network that are not among the valid ones.</summary>
+    public Task<CniGcResponse> CniGcAsync(CniGcRequest request, CancellationToken ct = default) =>
+        PostAsync("cni/gc", request, WeftApiJsonContext.Default.CniGcRequest, WeftApiJsonContext.Default.CniGcResponse, ct);
+
     private static HttpRequestMessage Post<T>(string path, T body, JsonTypeInfo<T> type) =>
         new(HttpMethod.Post, path) { Content = JsonContent.Create(body, type) };
 

@@ -9,6 +9,8 @@ namespace Weft.Api;
 [JsonSerializable(typeof(NetworkInspect))]
 [JsonSerializable(typeof(CniRequest))]
 [JsonSerializable(typeof(CniAttachment))]
+[JsonSerializable(typeof(CniGcRequest))]
+[JsonSerializable(typeof(CniGcResponse))]
 [JsonSerializable(typeof(List<NetworkInspect>))]
 [JsonSerializable(typeof(NetworkCreateRequest))]
 [JsonSerializable(typeof(NetworkCreateResponse))]

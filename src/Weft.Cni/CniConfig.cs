@@ -9,6 +9,9 @@ namespace Weft.Cni;
 /// </summary>
 public sealed record CniConfig(string CniVersion, string Name, string Network, string Socket)
 {
+    /// <summary>GC's <c>cni.dev/valid-attachments</c>: the attachments the runtime still knows.</summary>
+    public IReadOnlyList<Weft.Api.Dto.CniAttachmentKey> ValidAttachments { get; init; } = [];
+
     public const string DefaultSocket = "/run/weft/weftd.sock";
 
     /// <summary>Parses stdin; a malformed one is a <see cref="CniException"/> with code 6 (decode) or 7 (invalid config).</summary>
@@ -34,8 +37,20 @@ public sealed record CniConfig(string CniVersion, string Name, string Network, s
             var socket = Text(root, "socket") ?? DefaultSocket;
             if (!socket.StartsWith('/'))
                 throw new CniException(CniCodes.InvalidNetworkConfig, $"socket '{socket}' must be an absolute path to weftd's API socket, like {DefaultSocket}");
-            return new CniConfig(version, name, network, socket);
+            return new CniConfig(version, name, network, socket) { ValidAttachments = Attachments(root) };
         }
+    }
+
+    private static List<Weft.Api.Dto.CniAttachmentKey> Attachments(JsonElement root)
+    {
+        if (!root.TryGetProperty("cni.dev/valid-attachments", out var list)) return [];
+        if (list.ValueKind != JsonValueKind.Array)
+            throw new CniException(CniCodes.InvalidNetworkConfig, "\"cni.dev/valid-attachments\" must be an array of {\"containerID\", \"ifname\"}");
+        return list.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.Object
+                && a.TryGetProperty("containerID", out var id) && id.ValueKind == JsonValueKind.String
+                && a.TryGetProperty("ifname", out var ifName) && ifName.ValueKind == JsonValueKind.String
+            ? new Weft.Api.Dto.CniAttachmentKey(id.GetString()!, ifName.GetString()!)
+            : throw new CniException(CniCodes.InvalidNetworkConfig, $"an entry of \"cni.dev/valid-attachments\" is not {{\"containerID\", \"ifname\"}}: {a.GetRawText()}")).ToList();
     }
 
     private static string? Text(JsonElement root, string property)

@@ -3,7 +3,7 @@ namespace Weft.Cni;
 /// <summary>
 /// One invocation of the plugin, as the CNI spec defines it: the command and arguments in the environment (CNI_COMMAND,
 /// CNI_CONTAINERID, CNI_NETNS, CNI_IFNAME, CNI_ARGS), the network configuration on stdin, a result or an error as JSON on
-/// stdout, exit 0 on success. ADD, DEL and CHECK go to weftd; VERSION and STATUS are answered here (STATUS: does weftd
+/// stdout, exit 0 on success. ADD, DEL, CHECK and GC go to weftd; VERSION and STATUS are answered here (STATUS: does weftd
 /// answer). DEL of what is already gone (a missing namespace, an unknown container) succeeds, as weftd decides; with weftd
 /// unreachable it fails with code 11, so the runtime retries rather than leaving an endpoint behind.
 /// </summary>
@@ -35,6 +35,9 @@ public static class CniPlugin
                 case "CHECK":
                     await backend.CheckAsync(Request(environment, config, needsNetns: true), ct);
                     return 0;
+                case "GC":
+                    await backend.CollectAsync(new Weft.Api.Dto.CniGcRequest { Network = config.Network, ValidAttachments = [.. config.ValidAttachments] }, ct);
+                    return 0;
                 case "STATUS":
                     try
                     {
@@ -47,8 +50,8 @@ public static class CniPlugin
                     return 0;
                 default:
                     throw new CniException(CniCodes.InvalidEnvironment,
-                        command.Length == 0 ? "CNI_COMMAND is not set: run weft-cni from a container runtime (ADD, DEL, CHECK, STATUS, VERSION)"
-                            : $"CNI_COMMAND {command} is not supported: ADD, DEL, CHECK, STATUS and VERSION are");
+                        command.Length == 0 ? "CNI_COMMAND is not set: run weft-cni from a container runtime (ADD, DEL, CHECK, GC, STATUS, VERSION)"
+                            : $"CNI_COMMAND {command} is not supported: ADD, DEL, CHECK, GC, STATUS and VERSION are");
             }
         }
         catch (CniException e)

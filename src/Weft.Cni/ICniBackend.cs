@@ -11,6 +11,8 @@ public interface ICniBackend : IDisposable
 
     Task DeleteAsync(CniRequest request, CancellationToken ct);
 
+    Task<CniGcResponse> CollectAsync(CniGcRequest request, CancellationToken ct);
+
     /// <summary>Whether weftd answers (STATUS).</summary>
     Task PingAsync(CancellationToken ct);
 }

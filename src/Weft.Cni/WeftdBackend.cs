@@ -24,6 +24,8 @@ public sealed class WeftdBackend(string socket) : ICniBackend
         return true;
     });
 
+    public Task<CniGcResponse> CollectAsync(CniGcRequest request, CancellationToken ct) => Call(() => _client.CniGcAsync(request, ct));
+
     public Task PingAsync(CancellationToken ct) => Call(() => _client.GetVersionAsync(ct));
 
     public void Dispose() => _client.Dispose();

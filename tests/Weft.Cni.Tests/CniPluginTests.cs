@@ -76,6 +76,26 @@ public sealed class CniPluginTests
         Assert.Equal("DEL", _backend.Calls.Single().Command);
     }
 
+    [Fact]
+    public async Task Gc_hands_weftd_the_attachments_the_runtime_still_knows()
+    {
+        var (exit, _) = await Run("GC", Config("1.1.0", ""","cni.dev/valid-attachments":[{"containerID":"a1","ifname":"eth0"},{"containerID":"b2","ifname":"net1"}]"""));
+        Assert.Equal(0, exit);
+        var (command, request) = Assert.Single(_backend.Calls);
+        Assert.Equal(("GC", "app", "a1/eth0,b2/net1"), (command, request.Network, request.ContainerId));
+    }
+
+    [Theory]
+    [InlineData("""{"cniVersion":"1.1.0","name":"app","cni.dev/valid-attachments":{}}""", "must be an array")]
+    [InlineData("""{"cniVersion":"1.1.0","name":"app","cni.dev/valid-attachments":[{"containerID":"a1"}]}""", "is not {")]
+    public async Task A_malformed_valid_attachments_list_is_an_invalid_configuration(string stdin, string message)
+    {
+        var (exit, error) = await Run("GC", stdin);
+        Assert.Equal((1, CniCodes.InvalidNetworkConfig), (exit, error.GetProperty("code").GetInt32()));
+        Assert.Contains(message, error.GetProperty("msg").GetString());
+        Assert.Empty(_backend.Calls);
+    }
+
     [Theory]
     [InlineData("not json", CniCodes.DecodeFailure, "not JSON")]
     [InlineData("[1,2]", CniCodes.DecodeFailure, "JSON object")]

@@ -21,6 +21,12 @@ internal sealed class FakeBackend : ICniBackend
 
     public Task DeleteAsync(CniRequest request, CancellationToken ct) => Answer("DEL", request, true);
 
+    public Task<CniGcResponse> CollectAsync(CniGcRequest request, CancellationToken ct)
+    {
+        Calls.Add(("GC", new CniRequest { ContainerId = string.Join(",", request.ValidAttachments.Select(a => $"{a.ContainerId}/{a.IfName}")), IfName = "", Network = request.Network }));
+        return Failure is null ? Task.FromResult(new CniGcResponse()) : throw Failure;
+    }
+
     public Task PingAsync(CancellationToken ct) => Failure is null ? Task.CompletedTask : throw Failure;
 
     private Task<T> Answer<T>(string command, CniRequest request, T value)

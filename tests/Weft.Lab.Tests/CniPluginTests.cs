@@ -11,7 +11,7 @@ namespace Weft.Lab.Tests;
 /// </summary>
 public sealed class CniPluginTests(CniLab lab) : IClassFixture<CniLab>
 {
-    private (int Exit, string Out) Plugin(string command, string containerId, string netns, string network = "cn", string? socket = null, string ifName = "eth0")
+    private (int Exit, string Out) Plugin(string command, string containerId, string netns, string network = "cn", string? socket = null, string ifName = "eth0", string extra = "")
     {
         var start = new ProcessStartInfo(CniLab.Plugin) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["CNI_COMMAND"] = command;
@@ -21,7 +21,7 @@ public sealed class CniPluginTests(CniLab lab) : IClassFixture<CniLab>
         start.Environment["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAME=" + containerId;
         start.Environment["CNI_PATH"] = AppContext.BaseDirectory;
         using var process = Process.Start(start)!;
-        process.StandardInput.Write($$"""{"cniVersion":"1.0.0","name":"weft","type":"weft-cni","network":"{{network}}","socket":"{{socket ?? lab.Socket(1)}}"}""");
+        process.StandardInput.Write($$"""{"cniVersion":"1.0.0","name":"weft","type":"weft-cni","network":"{{network}}","socket":"{{socket ?? lab.Socket(1)}}"{{extra}}}""");
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(30_000), "weft-cni finished");
@@ -76,6 +76,31 @@ public sealed class CniPluginTests(CniLab lab) : IClassFixture<CniLab>
             Tool.Run("ip", ["netns", "del", ns], TimeSpan.FromSeconds(5));
         }
         Assert.Equal(0, Plugin("DEL", "pod1", $"/run/netns/{ns}").Exit); // and with its namespace gone
+    }
+
+    [RootFact("ip")]
+    public void Gc_removes_the_attachments_the_runtime_no_longer_knows_and_keeps_the_others()
+    {
+        var kept = Netns("cni3");
+        var forgotten = Netns("cni4");
+        try
+        {
+            Assert.Equal(0, Plugin("ADD", "pod3", $"/run/netns/{kept}").Exit);
+            Assert.Equal(0, Plugin("ADD", "pod4", $"/run/netns/{forgotten}").Exit);
+
+            var (exit, output) = Plugin("GC", "-", "", extra: ""","cni.dev/valid-attachments":[{"containerID":"pod3","ifname":"eth0"}]""");
+            Assert.True(exit == 0, output);
+            Assert.True(OnNetwork("pod3"), "the attachment the runtime knows stays");
+            Assert.False(OnNetwork("pod4"), "the forgotten one is gone");
+            Assert.DoesNotContain(LabFixture.Json(forgotten, "link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == "eth0");
+            Assert.Equal(0, Plugin("CHECK", "pod3", $"/run/netns/{kept}").Exit);
+        }
+        finally
+        {
+            Plugin("DEL", "pod3", $"/run/netns/{kept}");
+            Tool.Run("ip", ["netns", "del", kept], TimeSpan.FromSeconds(5));
+            Tool.Run("ip", ["netns", "del", forgotten], TimeSpan.FromSeconds(5));
+        }
     }
 
     [RootFact("ip")]

@@ -96,6 +96,25 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
         return Describe(network, endpoint, request);
     }
 
+    /// <summary>
+    /// CNI GC: removes this host's CNI attachments on the network that are not in <paramref name="request"/>'s valid list (the
+    /// runtime forgot them, e.g. a DEL lost in a crash). Returns the container names removed.
+    /// </summary>
+    public async Task<CniGcResponse> CollectAsync(CniGcRequest request, CancellationToken ct)
+    {
+        if (await state.Control.Networks.FindAsync(request.Network, ct) is not { } network) return new CniGcResponse();
+        var valid = request.ValidAttachments.Select(a => EndpointId(a.ContainerId, a.IfName)).ToHashSet(StringComparer.Ordinal);
+        var removed = new List<string>();
+        foreach (var endpoint in await state.Control.Endpoints.ListAsync(network.Id, ct))
+        {
+            if (endpoint.Runtime != EndpointRuntimes.Cni || endpoint.Host != options.NodeName || valid.Contains(endpoint.Id)) continue;
+            await ForgetAsync(network, endpoint, ct);
+            removed.Add(endpoint.ContainerName);
+            LogCollected(logger, endpoint.ContainerName, network.Name);
+        }
+        return new CniGcResponse { Removed = removed };
+    }
+
     private async Task ForgetAsync(Network network, Endpoint endpoint, CancellationToken ct)
     {
         dataPath.DetachFromNamespace(endpoint.Id, (uint)network.Vni);
@@ -132,6 +151,9 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CNI: {Container} {Interface} on network {Network} with {Address}")]
     private static partial void LogAdded(ILogger logger, string container, string @interface, string address, string network);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CNI GC: {Container} on network {Network} is unknown to its runtime; removed")]
+    private static partial void LogCollected(ILogger logger, string container, string network);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CNI: {Container} {Interface} left network {Network}")]
     private static partial void LogDeleted(ILogger logger, string container, string @interface, string network);

@@ -7,7 +7,7 @@ using Weft.Api.Dto;
 
 namespace Weft.Agent.Cni;
 
-/// <summary><c>/cni/add</c>, <c>/cni/del</c>, <c>/cni/check</c>: what <c>weft-cni</c> asks weftd for each CNI command.</summary>
+/// <summary><c>/cni/add</c>, <c>/cni/del</c>, <c>/cni/check</c>, <c>/cni/gc</c>: what <c>weft-cni</c> asks weftd for each CNI command.</summary>
 internal static class CniEndpoints
 {
     public static void MapCni(this IEndpointRouteBuilder app)
@@ -16,6 +16,8 @@ internal static class CniEndpoints
             Results.Json(await Attachments(services).AddAsync(request, ct), WeftApiJson.Options));
         app.MapPost("/cni/check", async (CniRequest request, IServiceProvider services, CancellationToken ct) =>
             Results.Json(await Attachments(services).CheckAsync(request, ct), WeftApiJson.Options));
+        app.MapPost("/cni/gc", async (CniGcRequest request, IServiceProvider services, CancellationToken ct) =>
+            Results.Json(await Attachments(services).CollectAsync(request, ct), WeftApiJson.Options));
         app.MapPost("/cni/del", async (CniRequest request, IServiceProvider services, CancellationToken ct) =>
         {
             await Attachments(services).DeleteAsync(request, ct);

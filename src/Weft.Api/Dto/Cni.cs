@@ -38,3 +38,20 @@ public sealed record CniAttachment
     public required int Mtu { get; init; }
     public string Network { get; init; } = "";
 }
+
+/// <summary>CNI GC: the attachments the runtime still knows on a network; weftd removes this host's other CNI attachments there.</summary>
+public sealed record CniGcRequest
+{
+    public required string Network { get; init; }
+
+    public List<CniAttachmentKey> ValidAttachments { get; init; } = [];
+}
+
+/// <summary>One attachment a runtime knows: its container and interface name (the spec's cni.dev/valid-attachments entry).</summary>
+public sealed record CniAttachmentKey(string ContainerId, string IfName);
+
+/// <summary>What GC removed.</summary>
+public sealed record CniGcResponse
+{
+    public List<string> Removed { get; init; } = [];
+}
