@@ -28,6 +28,12 @@ public static class CniOutput
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteStartObject("dns");
+        if (attachment.Nameservers.Count > 0)
+        {
+            w.WriteStartArray("nameservers");
+            foreach (var server in attachment.Nameservers) w.WriteStringValue(server);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     });
 

@@ -29,7 +29,7 @@ public static class Tool
         return null;
     }
 
-    public static ToolResult Run(string file, IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null)
+    public static ToolResult Run(string file, IEnumerable<string> args, TimeSpan? timeout = null, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(Find(file) ?? file)
         {
@@ -39,6 +39,7 @@ public static class Tool
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -45,7 +45,7 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
             try
             {
                 endpoint = await state.Control.Endpoints.AddRuntimeEndpointAsync(network, id, options.NodeName, EndpointRuntimes.Cni, address, ct);
-                endpoint = endpoint with { ContainerId = request.ContainerId, ContainerName = NameOf(request) };
+                endpoint = endpoint with { ContainerId = request.ContainerId, ContainerName = NameOf(request), Netns = request.Netns };
                 await state.Control.Endpoints.UpdateEndpointAsync(endpoint, ct);
             }
             catch
@@ -60,6 +60,7 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
         {
             await reconciler.ReconcileAsync(ct); // the network's sandbox on this host, at once
             dataPath.AttachIntoNamespace(attachment);
+            await reconciler.ReconcileAsync(ct); // and the container's resolver, now that its loopback is up
         }
         catch
         {
@@ -145,6 +146,7 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
         Subnet = network.Subnets[0].Subnet,
         Mtu = network.Mtu,
         Network = network.Name,
+        Nameservers = [Weft.Dns.ResolvConf.EmbeddedServerAddress.ToString()],
     };
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;

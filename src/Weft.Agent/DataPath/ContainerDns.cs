@@ -17,6 +17,7 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
 {
     private readonly Dictionary<string, (EmbeddedDnsServer Server, ContainerNames Names)> _servers = new();
     private readonly DnsServerOptions _options = new() { Upstreams = ResolvConf.Load().UpstreamEndpoints() };
+    private readonly Dictionary<string, (EmbeddedDnsServer Server, ContainerNames Names)> _runtimeNamespaces = new();
     private (EmbeddedDnsServer Server, ContainerNames Names)? _host;
 
     /// <summary>Starts the container's server if needed and gives it the names it may resolve now.</summary>
@@ -50,6 +51,36 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Serves <paramref name="names"/> on 127.0.0.11:53 inside a namespace another runtime made (a CNI container's, by path),
+    /// whose resolv.conf that runtime writes from the CNI result; its loopback must be up. Started on first use.
+    /// </summary>
+    public void EnsureInNamespace(string namespacePath, IEnumerable<VisibleName> names)
+    {
+        lock (_servers)
+        {
+            if (!_runtimeNamespaces.TryGetValue(namespacePath, out var entry))
+            {
+                entry = Start(namespacePath, ResolvConf.EmbeddedServerAddress, _options);
+                _runtimeNamespaces[namespacePath] = entry;
+            }
+            entry.Names.Update(names);
+        }
+    }
+
+    /// <summary>Stops the servers of runtimes' namespaces not in <paramref name="namespacePaths"/> (their containers left).</summary>
+    public void RetainNamespaces(IReadOnlySet<string> namespacePaths)
+    {
+        lock (_servers)
+        {
+            foreach (var gone in _runtimeNamespaces.Keys.Where(p => !namespacePaths.Contains(p)).ToList())
+            {
+                _runtimeNamespaces.Remove(gone, out var entry);
+                entry.Server.Dispose();
+            }
+        }
+    }
+
     /// <summary>Stops the container's server and removes its resolv.conf.</summary>
     public void Remove(string containerNamespace)
     {
@@ -73,8 +104,9 @@ public sealed class ContainerDns(ILoggerFactory loggers) : IDisposable
     {
         lock (_servers)
         {
-            foreach (var (server, _) in _servers.Values) server.Dispose();
+            foreach (var (server, _) in _servers.Values.Concat(_runtimeNamespaces.Values)) server.Dispose();
             _servers.Clear();
+            _runtimeNamespaces.Clear();
             _host?.Server.Dispose();
             _host = null;
         }

@@ -187,6 +187,7 @@ public sealed partial class HostReconciler(
         foreach (var (container, names) in desired.NamesByContainer)
             dns.Ensure(dataPath.Names.Container(container), names);
         if (options.HostDns is { } hostDns) EnsureHostResolver(hostDns, desired);
+        EnsureRuntimeNamespaceResolvers(desired);
 
         // Containers (or their attachments) that are gone.
         var remainingContainers = desired.Local.Select(l => l.Endpoint.ContainerName).ToHashSet();
@@ -237,6 +238,34 @@ public sealed partial class HostReconciler(
             dataPath.RemoveSandbox(vni);
         paths.ApplyAdmission();
     }
+
+    /// <summary>
+    /// CNI containers of this host: Weft's resolver inside each one's namespace, with the names of its network; the
+    /// resolvers of containers that left are stopped. A namespace that cannot take one now (gone, loopback not up yet) is
+    /// tried again at the next pass.
+    /// </summary>
+    private void EnsureRuntimeNamespaceResolvers(HostDesiredState desired)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var runtime in desired.RuntimeEndpoints.Where(r => r.Endpoint.Runtime == EndpointRuntimes.Cni && !string.IsNullOrEmpty(r.Endpoint.Netns)))
+        {
+            var netns = runtime.Endpoint.Netns!;
+            if (!File.Exists(netns)) continue;
+            try
+            {
+                dns.EnsureInNamespace(netns, desired.NamesByNetwork.GetValueOrDefault(runtime.Network.Id) ?? []);
+                wanted.Add(netns);
+            }
+            catch (Exception e) when (e is SocketException or Weft.Linux.LinuxException)
+            {
+                LogRuntimeDnsFailed(logger, netns, e.Message);
+            }
+        }
+        dns.RetainNamespaces(wanted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "no resolver in {Namespace} yet ({Error}); tried again at the next pass")]
+    private static partial void LogRuntimeDnsFailed(ILogger logger, string @namespace, string error);
 
     /// <summary>The host-side resolver for Docker's containers; one that cannot listen is logged once and costs the pass nothing.</summary>
     private void EnsureHostResolver(string address, HostDesiredState desired)

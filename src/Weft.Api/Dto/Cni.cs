@@ -37,6 +37,9 @@ public sealed record CniAttachment
     public required string Subnet { get; init; }
     public required int Mtu { get; init; }
     public string Network { get; init; } = "";
+
+    /// <summary>Where the container resolves names (Weft's resolver inside its namespace), for the result's "dns".</summary>
+    public List<string> Nameservers { get; init; } = [];
 }
 
 /// <summary>CNI GC: the attachments the runtime still knows on a network; weftd removes this host's other CNI attachments there.</summary>

@@ -28,13 +28,17 @@ internal static class LabCommands
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
         var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
         var docker = new Option<bool>("--docker") { Description = "Also start a real dockerd in every host, with a busybox image (see 'weft lab env')" };
+        var podman = new Option<bool>("--podman")
+        {
+            Description = "Also give every host a podman of its own (CNI backend, its own config, storage and CNI directories, a busybox image; see 'weft lab env' and 'weft cni install')",
+        };
         var dataPath = new Option<string?>("--data-path")
         {
             Description = "weftd's --data-path for the agents this starts: auto, kernel, userspace or off, or one per host separated by commas "
                 + "(h1's first; the last one holds for the hosts after it), e.g. kernel,userspace",
         };
         var prefix = PrefixOption();
-        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, dataPath, prefix };
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, podman, dataPath, prefix };
         HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -53,6 +57,10 @@ internal static class LabCommands
             if (parse.GetValue(docker))
             {
                 processes = [.. processes, .. await LabDocker.UpAsync(name, count, ct)];
+            }
+            if (parse.GetValue(podman))
+            {
+                processes = [.. processes, .. await LabPodman.UpAsync(name, count, ct)];
             }
             foreach (var change in result.Changes.Concat(processes))
             {
@@ -73,8 +81,8 @@ internal static class LabCommands
         HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
-            // Docker first: a stopping dockerd may still call its host's weftd (the plugin).
-            foreach (var stopped in (await LabDocker.DownAsync(name, ct)).Concat(LabAgents.Down(name)))
+            // Runtimes first: a stopping dockerd may still call its host's weftd (the plugin), podman's containers go through CNI DEL.
+            foreach (var stopped in (await LabPodman.DownAsync(name, ct)).Concat(await LabDocker.DownAsync(name, ct)).Concat(LabAgents.Down(name)))
             {
                 await context.Out.WriteLineAsync(stopped);
             }
@@ -128,7 +136,7 @@ internal static class LabCommands
     {
         var host = new Argument<string>("HOST") { Description = "The lab host, e.g. h2" };
         var prefix = PrefixOption();
-        var command = new Command("env", "Print the exports that make docker and weft talk to one lab host: eval \"$(weft lab env h2)\"") { host, prefix };
+        var command = new Command("env", "Print the exports that make docker, podman and weft talk to one lab host: eval \"$(weft lab env h2)\"") { host, prefix };
         HandleLab(context, command, async (parse, _) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -140,6 +148,11 @@ internal static class LabCommands
             }
             await context.Out.WriteLineAsync($"export DOCKER_HOST={new LabDockerPaths(name, found.Number).DockerHost}");
             await context.Out.WriteLineAsync($"export WEFT_HOST={AgentAddress.LabSocketPath(name, given)}");
+            var podmanPaths = new LabPodmanPaths(name, found.Number);
+            if (File.Exists(podmanPaths.ContainersConf))
+            {
+                foreach (var (key, value) in podmanPaths.Environment) await context.Out.WriteLineAsync($"export {key}={value}");
+            }
             return 0;
         });
         return command;

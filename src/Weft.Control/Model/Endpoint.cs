@@ -32,6 +32,9 @@ public sealed record Endpoint
     /// <summary>Who runs the container: <see cref="EndpointRuntimes.Weft"/> (a namespace weftd made) or <see cref="EndpointRuntimes.Docker"/>.</summary>
     public string Runtime { get; init; } = EndpointRuntimes.Weft;
 
+    /// <summary>The path of the network namespace a CNI runtime made for the container (<see cref="EndpointRuntimes.Cni"/> only), where weftd serves its DNS.</summary>
+    public string? Netns { get; init; }
+
     /// <summary>More names the container answers to on this network (Docker's <c>--network-alias</c>).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 }

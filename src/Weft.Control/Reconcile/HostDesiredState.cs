@@ -36,6 +36,9 @@ public sealed record HostDesiredState(
     IReadOnlyList<VisibleName> RuntimeNames,
     IReadOnlyList<DesiredRuntimeEndpoint> RuntimeEndpoints)
 {
+    /// <summary>Per network this host takes part in (by id): the names its containers resolve on it (every container's name and aliases there).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<VisibleName>> NamesByNetwork { get; init; } = new Dictionary<string, IReadOnlyList<VisibleName>>();
+
     public static HostDesiredState Compute(string hostName, IEnumerable<Network> networks, IEnumerable<Endpoint> endpoints, IEnumerable<Node> nodes)
     {
         var networksById = networks.ToDictionary(n => n.Id);
@@ -70,7 +73,10 @@ public sealed record HostDesiredState(
         var runtime = all.Where(e => e.Host == hostName && e.Runtime != EndpointRuntimes.Weft)
             .Select(e => new DesiredRuntimeEndpoint(e, joinedById[e.NetworkId])).ToList();
         var runtimeNames = runtime.Select(r => r.Network).DistinctBy(n => n.Id).SelectMany(n => NamesOn(n, all)).Distinct().ToList();
-        return new HostDesiredState(joined, local, remote, names, runtimeNames, runtime);
+        return new HostDesiredState(joined, local, remote, names, runtimeNames, runtime)
+        {
+            NamesByNetwork = joined.ToDictionary(n => n.Id, n => (IReadOnlyList<VisibleName>)NamesOn(n, all).Distinct().ToList()),
+        };
     }
 
     /// <summary>Each container's name and aliases on <paramref name="network"/>.</summary>
