@@ -9,7 +9,7 @@ namespace Weft.Lab.Tests;
 /// anywhere within 2 s; a podman container removed after its host's weftd restarted goes cleanly (DEL against the new agent).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class PodmanCniTests(PodmanLab lab) : IClassFixture<PodmanLab>
+public sealed partial class PodmanCniTests(PodmanLab lab) : IClassFixture<PodmanLab>
 {
     private bool OnNetwork(string host, string name) =>
         lab.Must("-H", host, "network", "inspect", "pm", "--format", "{{range .Containers}}{{.Name}} {{end}}").Split(' ').Contains(name);
