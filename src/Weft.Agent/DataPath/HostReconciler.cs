@@ -119,6 +119,7 @@ public sealed partial class HostReconciler(
             await encryption.PrepareAsync(desired.Networks, store, cancellationToken); // key rings on the VTEP before any device is attached
             Apply(desired);
             await ReportRunStatesAsync(store, desired, cancellationToken);
+            await ForgetVanishedCniContainersAsync(desired, cancellationToken);
             encryption.Forget(desired.Networks);
             _underlayByNode = nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => g.First().UnderlayAddress);
             Interlocked.Increment(ref _passes);
@@ -238,6 +239,26 @@ public sealed partial class HostReconciler(
             dataPath.RemoveSandbox(vni);
         paths.ApplyAdmission();
     }
+
+    /// <summary>
+    /// CNI containers of this host whose namespace is gone: the runtime removed them without a DEL (<c>ctr run -d --cni</c>
+    /// never sends one; a runtime may crash), and with the namespace went the container's interface, so the endpoint can only
+    /// be stale. Its record and address go; the next pass removes its sandbox port. A namespace missing for a moment during
+    /// an ADD cannot be taken for this: ADD writes the record only after finding the namespace, and holds it while plugging.
+    /// </summary>
+    private async Task ForgetVanishedCniContainersAsync(HostDesiredState desired, CancellationToken cancellationToken)
+    {
+        foreach (var runtime in desired.RuntimeEndpoints.Where(r => r.Endpoint.Runtime == EndpointRuntimes.Cni && !string.IsNullOrEmpty(r.Endpoint.Netns)))
+        {
+            if (File.Exists(runtime.Endpoint.Netns)) continue;
+            await state.Control.Endpoints.RemoveRuntimeEndpointAsync(runtime.Endpoint, cancellationToken);
+            await state.Control.Endpoints.ReleaseAddressAsync(runtime.Endpoint.NetworkId, Weft.Control.Ipam.Ipv4.Parse(runtime.Endpoint.IPv4Address, "address"), cancellationToken);
+            LogCniContainerVanished(logger, runtime.Endpoint.ContainerName, runtime.Endpoint.Netns!);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CNI container {Container} is gone (its namespace {Namespace} no longer exists) without a DEL from its runtime: its endpoint is removed")]
+    private static partial void LogCniContainerVanished(ILogger logger, string container, string @namespace);
 
     /// <summary>
     /// CNI containers of this host: Weft's resolver inside each one's namespace, with the names of its network; the

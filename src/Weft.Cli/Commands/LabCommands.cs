@@ -28,6 +28,10 @@ internal static class LabCommands
         var hosts = new Option<int>("--hosts") { Description = "Number of simulated hosts", DefaultValueFactory = _ => 2 };
         var noAgents = new Option<bool>("--no-agents") { Description = "Only the namespaces: start no weftd in the hosts" };
         var docker = new Option<bool>("--docker") { Description = "Also start a real dockerd in every host, with a busybox image (see 'weft lab env')" };
+        var containerd = new Option<bool>("--containerd")
+        {
+            Description = "Also start a containerd of its own in every host, with a busybox image and a ctr wrapper for 'ctr run --cni' (see 'weft lab env' and 'weft cni install')",
+        };
         var podman = new Option<bool>("--podman")
         {
             Description = "Also give every host a podman of its own (CNI backend, its own config, storage and CNI directories, a busybox image; see 'weft lab env' and 'weft cni install')",
@@ -38,7 +42,7 @@ internal static class LabCommands
                 + "(h1's first; the last one holds for the hosts after it), e.g. kernel,userspace",
         };
         var prefix = PrefixOption();
-        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, podman, dataPath, prefix };
+        var command = new Command("up", "Create the lab (or repair it), start weftd in every host and form the cluster") { hosts, noAgents, docker, podman, containerd, dataPath, prefix };
         HandleLab(context, command, async (parse, ct) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -62,6 +66,10 @@ internal static class LabCommands
             {
                 processes = [.. processes, .. await LabPodman.UpAsync(name, count, ct)];
             }
+            if (parse.GetValue(containerd))
+            {
+                processes = [.. processes, .. await LabContainerd.UpAsync(name, count, ct)];
+            }
             foreach (var change in result.Changes.Concat(processes))
             {
                 await context.Out.WriteLineAsync(change);
@@ -82,7 +90,7 @@ internal static class LabCommands
         {
             var name = Prefix(context, parse, prefix);
             // Runtimes first: a stopping dockerd may still call its host's weftd (the plugin), podman's containers go through CNI DEL.
-            foreach (var stopped in (await LabPodman.DownAsync(name, ct)).Concat(await LabDocker.DownAsync(name, ct)).Concat(LabAgents.Down(name)))
+            foreach (var stopped in (await LabPodman.DownAsync(name, ct)).Concat(await LabContainerd.DownAsync(name, ct)).Concat(await LabDocker.DownAsync(name, ct)).Concat(LabAgents.Down(name)))
             {
                 await context.Out.WriteLineAsync(stopped);
             }
@@ -136,7 +144,7 @@ internal static class LabCommands
     {
         var host = new Argument<string>("HOST") { Description = "The lab host, e.g. h2" };
         var prefix = PrefixOption();
-        var command = new Command("env", "Print the exports that make docker, podman and weft talk to one lab host: eval \"$(weft lab env h2)\"") { host, prefix };
+        var command = new Command("env", "Print the exports that make docker, podman, ctr and weft talk to one lab host: eval \"$(weft lab env h2)\"") { host, prefix };
         HandleLab(context, command, async (parse, _) =>
         {
             var name = Prefix(context, parse, prefix);
@@ -152,6 +160,12 @@ internal static class LabCommands
             if (File.Exists(podmanPaths.ContainersConf))
             {
                 foreach (var (key, value) in podmanPaths.Environment) await context.Out.WriteLineAsync($"export {key}={value}");
+            }
+            var containerdPaths = new LabContainerdPaths(name, found.Number);
+            if (File.Exists(containerdPaths.Ctr))
+            {
+                await context.Out.WriteLineAsync($"export CONTAINERD_ADDRESS={containerdPaths.Socket}");
+                await context.Out.WriteLineAsync($"export PATH={containerdPaths.WrapperDirectory}:$PATH");
             }
             return 0;
         });

@@ -9,7 +9,7 @@ namespace Weft.Lab.Tests;
 /// anywhere within 2 s; a podman container removed after its host's weftd restarted goes cleanly (DEL against the new agent).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed partial class PodmanCniTests(PodmanLab lab) : IClassFixture<PodmanLab>
+public sealed partial class CniRuntimeTests(CniRuntimesLab lab) : IClassFixture<CniRuntimesLab>
 {
     private bool OnNetwork(string host, string name) =>
         lab.Must("-H", host, "network", "inspect", "pm", "--format", "{{range .Containers}}{{.Name}} {{end}}").Split(' ').Contains(name);
@@ -28,7 +28,7 @@ public sealed partial class PodmanCniTests(PodmanLab lab) : IClassFixture<Podman
     [RootFact("ip", "podman")]
     public void Podman_rm_leaves_no_endpoint_anywhere_within_two_seconds()
     {
-        lab.Podman(2, "run", "-d", "--name", "pgone", "--network", "pm", PodmanLab.Image, "sleep", "3600").EnsureSuccess("podman run pgone");
+        lab.Podman(2, "run", "-d", "--name", "pgone", "--network", "pm", CniRuntimesLab.Image, "sleep", "3600").EnsureSuccess("podman run pgone");
         Assert.True(OnNetwork("h1", "pgone"));
         lab.Podman(2, "rm", "--force", "--time", "0", "pgone").EnsureSuccess("podman rm -f pgone");
         Assert.True(CliLab.Eventually(() => !OnNetwork("h1", "pgone") && !OnNetwork("h2", "pgone"), TimeSpan.FromSeconds(2)),
@@ -38,7 +38,7 @@ public sealed partial class PodmanCniTests(PodmanLab lab) : IClassFixture<Podman
     [RootFact("ip", "podman")]
     public void A_podman_container_removed_after_its_hosts_weftd_restarted_goes_cleanly()
     {
-        lab.Podman(1, "run", "-d", "--name", "psurvivor", "--network", "pm", PodmanLab.Image, "sleep", "3600").EnsureSuccess("podman run psurvivor");
+        lab.Podman(1, "run", "-d", "--name", "psurvivor", "--network", "pm", CniRuntimesLab.Image, "sleep", "3600").EnsureSuccess("podman run psurvivor");
         var pid = int.Parse(File.ReadAllText($"/run/weft/{lab.Prefix}-h1/weftd.pid").Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Process.GetProcessById(pid).Kill();
         Assert.True(CliLab.Eventually(() => !CliLab.IsRunning(pid), TimeSpan.FromSeconds(5)), "weftd of h1 is gone");

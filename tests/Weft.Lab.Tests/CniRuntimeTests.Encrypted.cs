@@ -7,7 +7,7 @@ namespace Weft.Lab.Tests;
 /// Podman on an encrypted Weft network: a marker served over HTTP between podman containers of h1 and h2 shows on the
 /// underlay in clear on the plain network and never on the encrypted one (where it still arrives).
 /// </summary>
-public sealed partial class PodmanCniTests
+public sealed partial class CniRuntimeTests
 {
     private const string Marker = "WEFT-PODMAN-MARKER-13";
 
@@ -16,8 +16,8 @@ public sealed partial class PodmanCniTests
     {
         lab.Must("-H", "h1", "network", "create", "--driver", "overlay", "--opt", "encrypted", "pe");
         for (var host = 1; host <= 2; host++) lab.Install(host, "pe");
-        lab.Podman(1, "run", "-d", "--name", "ea", "--network", "pe", PodmanLab.Image, "sleep", "3600").EnsureSuccess("podman run ea");
-        lab.Podman(2, "run", "-d", "--name", "eb", "--network", "pe", PodmanLab.Image, "sleep", "3600").EnsureSuccess("podman run eb");
+        lab.Podman(1, "run", "-d", "--name", "ea", "--network", "pe", CniRuntimesLab.Image, "sleep", "3600").EnsureSuccess("podman run ea");
+        lab.Podman(2, "run", "-d", "--name", "eb", "--network", "pe", CniRuntimesLab.Image, "sleep", "3600").EnsureSuccess("podman run eb");
         try
         {
             var marker = Encoding.ASCII.GetBytes(Marker);
