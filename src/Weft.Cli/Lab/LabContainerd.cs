@@ -153,28 +153,6 @@ internal static class LabContainerd
     }
 
     /// <summary>Runs ctr against the host's containerd (no CNI involved), with <paramref name="input"/> on stdin when given.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> CtrAsync(LabContainerdPaths paths, IReadOnlyList<string> arguments, byte[]? input, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(CtrBinary) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("--address");
-        start.ArgumentList.Add(paths.Socket);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new CliException($"lab: could not start {CtrBinary}");
-        if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input, ct);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new CliException($"lab: ctr {string.Join(' ', arguments)} for h{paths.Host} did not finish within 60 s");
-        }
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> CtrAsync(LabContainerdPaths paths, IReadOnlyList<string> arguments, byte[]? input, CancellationToken ct) =>
+        LabProcess.RunAsync(CtrBinary, ["--address", paths.Socket, .. arguments], null, input, TimeSpan.FromSeconds(60), $"ctr {string.Join(' ', arguments)} for h{paths.Host}", ct);
 }

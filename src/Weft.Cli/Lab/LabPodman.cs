@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Weft.Cli.Lab;
 
 /// <summary>
@@ -84,27 +82,6 @@ internal static class LabPodman
         """;
 
     /// <summary>Runs podman for one lab host (its environment), with <paramref name="input"/> on stdin when given.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(LabPodmanPaths paths, IReadOnlyList<string> arguments, byte[]? input, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(Binary) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in paths.Environment) start.Environment[key] = value;
-        using var process = Process.Start(start) ?? throw new CliException($"lab: could not start {Binary}");
-        if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input, ct);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new CliException($"lab: podman {string.Join(' ', arguments)} for h{paths.Host} did not finish within 120 s");
-        }
-        return (process.ExitCode, await output, await error);
-    }
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(LabPodmanPaths paths, IReadOnlyList<string> arguments, byte[]? input, CancellationToken ct) =>
+        LabProcess.RunAsync(Binary, arguments, paths.Environment, input, TimeSpan.FromSeconds(120), $"podman {string.Join(' ', arguments)} for h{paths.Host}", ct);
 }
