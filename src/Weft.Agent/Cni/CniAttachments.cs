@@ -41,7 +41,10 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
         var made = endpoint is null;
         if (endpoint is null)
         {
-            var address = await state.Control.Endpoints.ClaimAddressAsync(network, null, id, ct);
+            // An ADD that died (weftd killed) between claiming and recording left its claim: the retry takes it back.
+            var address = (await state.Control.Endpoints.ClaimedByAsync(network.Id, id, ct)).FirstOrDefault() is var left and not 0
+                ? left
+                : await state.Control.Endpoints.ClaimAddressAsync(network, null, id, ct);
             try
             {
                 endpoint = await state.Control.Endpoints.AddRuntimeEndpointAsync(network, id, options.NodeName, EndpointRuntimes.Cni, address, ct);
@@ -83,6 +86,8 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
             await ForgetAsync(network, endpoint, ct);
             LogDeleted(logger, endpoint.ContainerName, request.IfName, network.Name);
         }
+        foreach (var left in await state.Control.Endpoints.ClaimedByAsync(network.Id, id, ct))
+            await state.Control.Endpoints.ReleaseAddressAsync(network.Id, left, ct); // claimed by an ADD that died before recording
     }
 
     /// <summary>The attachment as weftd made it, or <see cref="WeftConflictException"/> naming what is no longer so.</summary>

@@ -15,6 +15,13 @@ public sealed partial class EndpointService
     public Task<uint> ClaimAddressAsync(Network network, string? fixedIp, string holder, CancellationToken cancellationToken = default) =>
         _addresses.AllocateAsync(network, new AddressClaim(holder, holder), fixedIp, cancellationToken);
 
+    /// <summary>
+    /// The addresses of <paramref name="networkId"/> claimed by <paramref name="holder"/> (<see cref="ClaimAddressAsync"/>'s holder)
+    /// and not held for a stopped container: what a front door that died between claiming and recording an endpoint left.
+    /// </summary>
+    public async Task<IReadOnlyList<uint>> ClaimedByAsync(string networkId, string holder, CancellationToken cancellationToken = default) =>
+        [.. (await _addresses.ListAsync(networkId, cancellationToken).ConfigureAwait(false)).Where(a => a.Claim.EndpointId == holder && a.Claim.HeldFor is null).Select(a => a.Address)];
+
     /// <summary>The addresses of <paramref name="networkId"/> held for stopped containers of <paramref name="host"/>.</summary>
     public async Task<IReadOnlyList<(uint Address, AddressClaim Claim)>> HeldAddressesAsync(string networkId, string host, CancellationToken cancellationToken = default) =>
         [.. (await _addresses.ListAsync(networkId, cancellationToken).ConfigureAwait(false)).Where(a => a.Claim.HeldFor is not null && a.Claim.Host == host)];

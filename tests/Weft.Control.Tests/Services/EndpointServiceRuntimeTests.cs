@@ -37,6 +37,20 @@ public sealed class EndpointServiceRuntimeTests : ControlPlaneFixture
     }
 
     [Fact]
+    public async Task The_addresses_a_holder_claimed_are_found_again_but_not_those_held_for_stopped_containers()
+    {
+        var net = await Create("app-overlay");
+        var first = await Plane.Endpoints.ClaimAddressAsync(net, null, "cni-endpoint-1");
+        var other = await Plane.Endpoints.ClaimAddressAsync(net, null, "cni-endpoint-2");
+        Assert.Equal([first], await Plane.Endpoints.ClaimedByAsync(net.Id, "cni-endpoint-1"));
+        Assert.Equal([other], await Plane.Endpoints.ClaimedByAsync(net.Id, "cni-endpoint-2"));
+
+        await Plane.Endpoints.HoldAddressAsync(net.Id, first, "cni-endpoint-1", "c", "h1"); // held for a stopped container now
+        Assert.Empty(await Plane.Endpoints.ClaimedByAsync(net.Id, "cni-endpoint-1"));
+        Assert.Empty(await Plane.Endpoints.ClaimedByAsync(net.Id, "nobody"));
+    }
+
+    [Fact]
     public async Task A_held_address_is_skipped_by_others_and_given_back_only_while_still_held()
     {
         var net = await Create("app-overlay");
