@@ -15,7 +15,7 @@ public static class CniOutput
         w.WriteStartObject();
         w.WriteString("name", attachment.Interface);
         w.WriteString("mac", attachment.MacAddress);
-        if (version != "0.4.0") w.WriteNumber("mtu", attachment.Mtu);
+        if (version == "1.1.0") w.WriteNumber("mtu", attachment.Mtu); // an interface field since 1.1
         w.WriteString("sandbox", attachment.Sandbox);
         w.WriteEndObject();
         w.WriteEndArray();
