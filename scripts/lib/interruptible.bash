@@ -29,10 +29,25 @@ bounded_pid=""
 # bounded SECS COMMAND…: like `timeout SECS COMMAND…` in the foreground (same exit status, same redirections), but a
 # trapped signal is handled at once instead of after COMMAND ends. Its stdin is /dev/null.
 bounded() {
-  local secs=$1 rc
+  local secs=$1
   shift
   timeout "$secs" "$@" &
-  bounded_pid=$!
+  bounded_wait $!
+}
+
+# bounded_stdin FILE SECS COMMAND…: bounded, with COMMAND's stdin read from FILE (a background command's stdin is
+# /dev/null unless it is redirected itself).
+bounded_stdin() {
+  local file=$1 secs=$2
+  shift 2
+  timeout "$secs" "$@" <"$file" &
+  bounded_wait $!
+}
+
+# bounded_wait PID: waits for the bounded command PID (which bounded_stop may end meanwhile) and returns its status.
+bounded_wait() {
+  local rc
+  bounded_pid=$1
   wait "$bounded_pid"
   rc=$?
   bounded_pid=""

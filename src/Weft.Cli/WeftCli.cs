@@ -27,6 +27,7 @@ public static class WeftCli
             ContainerCommands.Exec(context),
             ContainerCommands.Inspect(context),
             ClusterCommands.Create(context),
+            CniCommands.Create(context),
             SystemCommands.Version(context),
             SystemCommands.Info(context),
             LabCommands.Create(context),

@@ -26,7 +26,7 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
     public Task SayAsync(string line) => Out.WriteLineAsync(line);
 
     /// <summary>Shows <paramref name="words"/> as a shell command line, quoting what a shell would need quoted.</summary>
-    public Task ShowCommandAsync(IEnumerable<string> words) => Out.WriteLineAsync("$ " + string.Join(' ', words.Select(Quote)));
+    public Task ShowCommandAsync(IEnumerable<string> words) => Out.WriteLineAsync("$ " + string.Join(' ', words.Select(ShellWords.Quote)));
 
     /// <summary>Runs <c>weft ARGS</c> in process and prints its output; a non-zero exit ends the demo with the command's error.</summary>
     public async Task<string> WeftAsync(CancellationToken ct, params string[] args)
@@ -38,7 +38,7 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
         {
             var message = error.Trim();
             message = message.StartsWith("Error: ", StringComparison.Ordinal) ? message["Error: ".Length..] : message;
-            throw new DemoStepFailedException($"'weft {string.Join(' ', args.Select(Quote))}' failed (exit code {code})" +
+            throw new DemoStepFailedException($"'weft {string.Join(' ', args.Select(ShellWords.Quote))}' failed (exit code {code})" +
                 (message.Length > 0 ? $": {message}" : ""));
         }
         await Out.WriteAsync(error);
@@ -51,11 +51,11 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
     /// </summary>
     public async Task<string> DockerAsync(CancellationToken ct, int host, params string[] args)
     {
-        await Out.WriteLineAsync($"h{host}$ docker " + string.Join(' ', args.Select(Quote)));
+        await Out.WriteLineAsync($"h{host}$ docker " + string.Join(' ', args.Select(ShellWords.Quote)));
         var (code, output, error) = await DockerQuietlyAsync(ct, host, args);
         await Out.WriteAsync(output);
         if (code != 0)
-            throw new DemoStepFailedException($"'docker {string.Join(' ', args.Select(Quote))}' on h{host} failed (exit code {code}): {error.Trim()}");
+            throw new DemoStepFailedException($"'docker {string.Join(' ', args.Select(ShellWords.Quote))}' on h{host} failed (exit code {code}): {error.Trim()}");
         return output;
     }
 
@@ -78,9 +78,4 @@ internal sealed class DemoNarrator(CliContext context, string labPrefix)
         "WEFT_HOST" => null,
         _ => context.Environment(name),
     };
-
-    private static string Quote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',' or '@')
-            ? word
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
