@@ -36,17 +36,14 @@ public sealed class CniRuntimesLab : CliLab
 
     public string ContainerdDirectory(int host) => $"/run/weft/{Prefix}-h{host}/containerd";
 
-    /// <summary>Makes a Weft network usable by host <paramref name="host"/>'s podman and containerd: its conflist and weft-cni where they look.</summary>
+    /// <summary>
+    /// Makes a Weft network usable by host <paramref name="host"/>'s podman and containerd the way a user does it:
+    /// <c>weft -H hN cni install --conf-dir … --bin-dir … NETWORK</c> into each runtime's directories.
+    /// </summary>
     public void Install(int host, string network)
     {
         foreach (var runtime in new[] { Directory(host), ContainerdDirectory(host) })
-        {
-            File.WriteAllText(Path.Combine(runtime, "net.d", $"50-weft-{network}.conflist"),
-                $$"""{"cniVersion":"1.0.0","name":"{{network}}","plugins":[{"type":"weft-cni","network":"{{network}}","socket":"/run/weft/{{Prefix}}-h{{host}}/weftd.sock"}]}""");
-            var plugin = Path.Combine(runtime, "cni-bin", "weft-cni");
-            File.WriteAllText(plugin, $"#!/bin/sh\nexec \"{CniLab.Plugin}\" \"$@\"\n");
-            File.SetUnixFileMode(plugin, (UnixFileMode)0b111_101_101);
-        }
+            Must("-H", $"h{host}", "cni", "install", "--conf-dir", Path.Combine(runtime, "net.d"), "--bin-dir", Path.Combine(runtime, "cni-bin"), network);
     }
 
     /// <summary>Runs ctr for host <paramref name="host"/> (the lab's wrapper: its containerd, its CNI directories).</summary>
