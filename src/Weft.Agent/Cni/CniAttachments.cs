@@ -61,9 +61,11 @@ public sealed partial class CniAttachments(AgentState state, AgentOptions option
         var attachment = Attachment(network, endpoint, request);
         try
         {
-            await reconciler.ReconcileAsync(ct); // the network's sandbox on this host, at once
+            var subnet = Ipv4Cidr.Parse(network.Subnets[0].Subnet, "subnet");
+            dataPath.EnsureSandbox((uint)network.Vni, network.Mtu, IPv4Address.Parse(network.Subnets[0].Gateway), subnet.PrefixLength);
             dataPath.AttachIntoNamespace(attachment);
-            await reconciler.ReconcileAsync(ct); // and the container's resolver, now that its loopback is up
+            // One pass now: the network's data path (forwarding, peers) and the container's resolver (its loopback is up).
+            await reconciler.ReconcileAsync(ct);
         }
         catch
         {
