@@ -86,6 +86,7 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
                 inSandbox.SetUp(port);
                 LogContainerAttached(_logger, attachment.ContainerName, attachment.Address.ToString(), attachment.Vni);
             }
+            using (var inSandbox = RtNetlink.Open(sandbox)) PinMac(inSandbox, port, attachment.Mac);
             inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inContainer.SetMtu(attachment.Interface, attachment.Mtu);
             var address = attachment.Address.ToIPAddress();
@@ -123,6 +124,7 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
             inSandbox.SetMtu(port, attachment.Mtu);
             inSandbox.SetMaster(port, HostNames.Bridge);
             inSandbox.SetUp(port);
+            PinMac(inSandbox, port, attachment.Mac);
             inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inContainer.SetMtu(attachment.Interface, attachment.Mtu);
             var address = attachment.Address.ToIPAddress();
@@ -161,6 +163,16 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
         }
     }
 
+    /// <summary>
+    /// Tells the network's bridge, with a static entry, that <paramref name="mac"/> is behind <paramref name="port"/>. Weft
+    /// derives a container's MAC from its address, and an address given back is given again, perhaps on another host: the
+    /// bridge may still hold the MAC as learned behind the vxlan port from the container that had it before, and would drop
+    /// frames for the new one arriving on that port until the entry aged out (300 s) or the container spoke first. The
+    /// static entry replaces it, and goes with the port.
+    /// </summary>
+    private static void PinMac(RtNetlink inSandbox, string port, MacAddress mac) =>
+        inSandbox.ReplaceFdb(port, PhysicalAddress.Parse(mac.ToString().Replace(':', '-')), FdbTarget.Master);
+
     /// <summary>Takes a namespace attachment away (its sandbox end, and the interface with it, wherever it is); true if there was one.</summary>
     public bool DetachFromNamespace(string endpointId, uint vni) => DetachHandOff(endpointId, vni);
 
@@ -188,6 +200,7 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
             inSandbox.SetMtu(port, attachment.Mtu);
             inSandbox.SetMaster(port, HostNames.Bridge);
             inSandbox.SetUp(port);
+            PinMac(inSandbox, port, attachment.Mac);
             LogHandedOff(_logger, attachment.HostInterface, attachment.Address.ToString(), attachment.Vni);
             return attachment.HostInterface;
         }
