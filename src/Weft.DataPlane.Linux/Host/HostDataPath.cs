@@ -69,10 +69,8 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
         lock (_lock)
         {
             var ns = Names.Container(attachment.ContainerName);
-            var sandbox = Names.Sandbox(attachment.Vni);
+            var sandbox = ExistingSandbox(attachment.Vni);
             var port = HostNames.SandboxPort(attachment.EndpointId);
-            if (!NetworkNamespace.Exists(sandbox))
-                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
             if (!NetworkNamespace.Exists(ns)) NetworkNamespace.Create(ns);
             using var inContainer = RtNetlink.Open(ns);
             inContainer.SetUp("lo");
@@ -81,12 +79,9 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
                 using var inSandbox = RtNetlink.Open(sandbox);
                 if (inSandbox.FindLink(port) is not null) inSandbox.DeleteLink(port); // half-made by a crash
                 inContainer.CreateVeth(attachment.Interface, port, peerNamespace: sandbox);
-                inSandbox.SetMtu(port, attachment.Mtu);
-                inSandbox.SetMaster(port, HostNames.Bridge);
-                inSandbox.SetUp(port);
                 LogContainerAttached(_logger, attachment.ContainerName, attachment.Address.ToString(), attachment.Vni);
             }
-            using (var inSandbox = RtNetlink.Open(sandbox)) PinMac(inSandbox, port, attachment.Mac);
+            using (var inSandbox = RtNetlink.Open(sandbox)) PlugIntoBridge(inSandbox, port, attachment.Mtu, attachment.Mac);
             inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inContainer.SetMtu(attachment.Interface, attachment.Mtu);
             var address = attachment.Address.ToIPAddress();
@@ -107,10 +102,8 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
     {
         lock (_lock)
         {
-            var sandbox = Names.Sandbox(attachment.Vni);
+            var sandbox = ExistingSandbox(attachment.Vni);
             var port = HostNames.SandboxPort(attachment.EndpointId);
-            if (!NetworkNamespace.Exists(sandbox))
-                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
             using var inContainer = RtNetlink.Open(attachment.Namespace);
             using var inSandbox = RtNetlink.Open(sandbox);
             inContainer.SetUp("lo");
@@ -121,10 +114,7 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
                 inSandbox.CreateVeth(port, attachment.Interface, peerNamespace: attachment.Namespace);
                 LogNamespaceAttached(_logger, attachment.Namespace, attachment.Interface, attachment.Address.ToString(), attachment.Vni);
             }
-            inSandbox.SetMtu(port, attachment.Mtu);
-            inSandbox.SetMaster(port, HostNames.Bridge);
-            inSandbox.SetUp(port);
-            PinMac(inSandbox, port, attachment.Mac);
+            PlugIntoBridge(inSandbox, port, attachment.Mtu, attachment.Mac);
             inContainer.SetMac(attachment.Interface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inContainer.SetMtu(attachment.Interface, attachment.Mtu);
             var address = attachment.Address.ToIPAddress();
@@ -163,6 +153,24 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
         }
     }
 
+    /// <summary>The sandbox namespace of network <paramref name="vni"/>; throws when this host has none (ensure the network first).</summary>
+    private string ExistingSandbox(uint vni)
+    {
+        var sandbox = Names.Sandbox(vni);
+        if (!NetworkNamespace.Exists(sandbox))
+            throw new InvalidOperationException($"network with VNI {vni} has no sandbox on this host: ensure the network first");
+        return sandbox;
+    }
+
+    /// <summary>A container's veth end in the sandbox, on the bridge: the network's MTU, up, and the container's MAC pinned there.</summary>
+    private static void PlugIntoBridge(RtNetlink inSandbox, string port, int mtu, MacAddress mac)
+    {
+        inSandbox.SetMtu(port, mtu);
+        inSandbox.SetMaster(port, HostNames.Bridge);
+        inSandbox.SetUp(port);
+        PinMac(inSandbox, port, mac);
+    }
+
     /// <summary>
     /// Tells the network's bridge, with a static entry, that <paramref name="mac"/> is behind <paramref name="port"/>. Weft
     /// derives a container's MAC from its address, and an address given back is given again, perhaps on another host: the
@@ -186,10 +194,8 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
     {
         lock (_lock)
         {
-            var sandbox = Names.Sandbox(attachment.Vni);
+            var sandbox = ExistingSandbox(attachment.Vni);
             var port = HostNames.SandboxPort(attachment.EndpointId);
-            if (!NetworkNamespace.Exists(sandbox))
-                throw new InvalidOperationException($"network with VNI {attachment.Vni} has no sandbox on this host: ensure the network first");
             using var inHost = RtNetlink.Open();
             using var inSandbox = RtNetlink.Open(sandbox);
             if (inHost.FindLink(attachment.HostInterface) is not null) inHost.DeleteLink(attachment.HostInterface);
@@ -197,10 +203,7 @@ public sealed partial class HostDataPath(HostNames names, ILogger<HostDataPath>?
             inHost.CreateVeth(attachment.HostInterface, port, peerNamespace: sandbox);
             inHost.SetMac(attachment.HostInterface, PhysicalAddress.Parse(attachment.Mac.ToString().Replace(':', '-')));
             inHost.SetMtu(attachment.HostInterface, attachment.Mtu);
-            inSandbox.SetMtu(port, attachment.Mtu);
-            inSandbox.SetMaster(port, HostNames.Bridge);
-            inSandbox.SetUp(port);
-            PinMac(inSandbox, port, attachment.Mac);
+            PlugIntoBridge(inSandbox, port, attachment.Mtu, attachment.Mac);
             LogHandedOff(_logger, attachment.HostInterface, attachment.Address.ToString(), attachment.Vni);
             return attachment.HostInterface;
         }
